@@ -64,3 +64,17 @@ demo: ## build a demo database and run the whole cutover on it
 .PHONY: migrate
 migrate: ## apply the migrations to DATABASE_URL
 	go run ./cmd/memberstats migrate up
+
+.PHONY: bench-http
+bench-http: ## seed 100k members, backfill, serve, measure the read routes on loopback (BENCH_MEMBERS, BENCH_HTTP_FLAGS)
+	go build -o bin/benchhttp ./cmd/benchhttp
+	./bin/benchhttp -members $${BENCH_MEMBERS:-100000} $(BENCH_HTTP_FLAGS)
+
+.PHONY: fuzz-ci
+fuzz-ci: ## run every fuzz target for FUZZTIME (default 10s): a bounded fuzz pass for CI
+	@set -e; for dir in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+		for f in $$(go test -list '^Fuzz' $$dir | grep '^Fuzz'); do \
+			echo "fuzz $$dir $$f ($${FUZZTIME:-10s})"; \
+			go test -run '^$$' -fuzz "^$$f$$" -fuzztime $${FUZZTIME:-10s} $$dir; \
+		done; \
+	done

@@ -98,12 +98,14 @@ CREATE TABLE members."memberStatsHistory" (
     "percentile" DOUBLE PRECISION,
     -- D2: NULL = public history; otherwise the private group.
     "groupId" BIGINT,
+    -- D2: the legacy challengeName of migrated events (numeric ids that map to no challenge have
+    -- no other source of a name); NULL for events whose name comes from challenge metadata.
+    "challengeName" TEXT,
     CONSTRAINT "memberStatsHistory_pkey" PRIMARY KEY ("id"),
     CONSTRAINT "memberStatsHistory_userId_fkey" FOREIGN KEY ("userId") REFERENCES members."member" ("userId") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "memberStatsHistory_placement_check" CHECK ("placement" IS NULL OR "placement" > 0)
 );
 -- Names are shortened: the Prisma-style names would exceed the 63-byte identifier limit.
--- Names are shortened: Prisma-style names would exceed the 63-byte identifier limit.
 CREATE UNIQUE INDEX "memberStatsHistory_event_key" ON members."memberStatsHistory" ("userId", "trackId", "typeId", "challengeId", "groupId") NULLS NOT DISTINCT;
 CREATE UNIQUE INDEX "memberStatsHistory_mostRecent_true_key" ON members."memberStatsHistory" ("userId", "trackId", "typeId", "groupId") NULLS NOT DISTINCT WHERE "mostRecent" = true;
 CREATE INDEX "memberStatsHistory_userId_idx" ON members."memberStatsHistory" ("userId");

@@ -36,9 +36,17 @@ type command struct {
 // commands is the subcommand table; every subcommand lives in its own file.
 func commands() map[string]command {
 	return map[string]command{
-		"migrate": {"apply, roll back or list the member database migrations", runMigrate},
-		"seed":    {"write deterministic synthetic legacy and source data (before migration 2)", runSeed},
-		"demo":    {"create a demo database and run every stage of the cutover on it", runDemo},
+		"migrate":  {"apply, roll back or list the member database migrations", runMigrate},
+		"seed":     {"write deterministic synthetic legacy and source data (before migration 2)", runSeed},
+		"demo":     {"create a demo database and run every stage of the cutover on it", runDemo},
+		"backfill": {"rebuild the unified stats tables from legacy, review and winner data", runBackfill},
+		"report":   {"run a report (mm-stats, recent-member-data, country-member-details, marathon-leaderboard)", runReport},
+		"serve":    {"serve the stats HTTP API (read routes, health, metrics, OpenAPI)", runServe},
+		"parity":   {"compare the legacy and unified tables and readers; go/no-go verdict (exit 0/1/2)", runParity},
+		"gates":    {"evaluate the cutover gates G1-G9 with their evidence", runGates},
+		"legacy":   {"legacy drop [--confirm]: drop schema members_legacy once every gate passes", runLegacy},
+		"refresh":  {"rebuild one member's stats as the backfill would (refresh route from the command line)", runRefresh},
+		"rerate":   {"re-run the Development or Marathon Match engine: one member, one challenge, or --all", runRerate},
 	}
 }
 
@@ -139,8 +147,7 @@ func newFlagSet(env *Env, name, synopsis string) *flag.FlagSet {
 func parseFlags(fs *flag.FlagSet, args []string, allowPositional bool) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
-			return err
+			return err // the flag package has already printed the usage
 		}
 		return UsageError{Msg: err.Error()}
 	}

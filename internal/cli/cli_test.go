@@ -83,7 +83,7 @@ func TestMigrateUpDownStatus(t *testing.T) {
 		t.Fatalf("down: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	r = run(t, env, "migrate", "status")
-	if r.code != 0 || !strings.Contains(r.stdout, "Pending") {
+	if r.code != 0 || !strings.Contains(strings.ToLower(r.stdout), "pending") {
 		t.Fatalf("status: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

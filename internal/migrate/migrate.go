@@ -122,13 +122,15 @@ func (m *Migrator) Latest() int64 {
 const (
 	SourceChallenges = "challenges"
 	SourceReviews    = "reviews"
+	// SourceReports holds the schemas only report SQL joins (identity, lookups, skills).
+	SourceReports = "reports"
 )
 
 // ApplySourceFixtures creates both source schemas (db/fixtures) in the database of pool, for
 // development, tests and the demo. They come before migration 2, which adds its typeId foreign
 // key only when the challenge tables are present.
 func ApplySourceFixtures(ctx context.Context, pool *pgxpool.Pool) error {
-	for _, name := range []string{SourceChallenges, SourceReviews} {
+	for _, name := range []string{SourceChallenges, SourceReviews, SourceReports} {
 		if _, err := EnsureSourceSchema(ctx, pool, name); err != nil {
 			return err
 		}
@@ -145,6 +147,8 @@ func EnsureSourceSchema(ctx context.Context, pool *pgxpool.Pool, name string) (b
 		probe = `challenges."Challenge"`
 	case SourceReviews:
 		probe = `reviews."challengeResult"`
+	case SourceReports:
+		probe = `identity."user"`
 	default:
 		return false, fmt.Errorf("unknown source schema %q", name)
 	}

@@ -705,6 +705,30 @@ type MembersMemberStat struct {
 	Details              []byte
 }
 
+type MembersMemberStatsAudit struct {
+	ID          int64
+	At          pgtype.Timestamp
+	Action      string
+	Via         string
+	Actor       string
+	Machine     bool
+	RequestId   *string
+	UserId      *int64
+	Handle      *string
+	ChallengeId *string
+	TrackId     *string
+	TypeId      *string
+	Outcome     string
+	Status      *int32
+	Detail      []byte
+}
+
+type MembersMemberStatsBackfillCheckpoint struct {
+	CheckpointKey string
+	UserId        int64
+	ProcessedAt   pgtype.Timestamp
+}
+
 type MembersMemberStatsHistory struct {
 	ID             int64
 	UserId         int64
@@ -730,4 +754,27 @@ type MembersMemberStatsHistory struct {
 	Placement      *int32
 	Percentile     *float64
 	GroupId        *int64
+	ChallengeName  *string
+}
+
+type MembersMemberStatsParityRun struct {
+	ID                        int64
+	StartedAt                 pgtype.Timestamp
+	FinishedAt                pgtype.Timestamp
+	Seed                      int64
+	Scope                     string
+	SamplesRequested          int32
+	SamplesEffective          int32
+	MembersCompared           int32
+	MembersReaderDiffed       int32
+	StrictUnrated             bool
+	MostRecentViolationGroups int64
+	RatedRowsUnified          int64
+	RatedRowsLegacy           int64
+	Errors                    int32
+	Warnings                  int32
+	Violations                []byte
+	Verdict                   string
+	Actor                     string
+	Report                    []byte
 }

@@ -9,6 +9,775 @@ import (
 	"context"
 )
 
+// iteratorForCopyDistributionStats implements pgx.CopyFromSource.
+type iteratorForCopyDistributionStats struct {
+	rows                 []CopyDistributionStatsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyDistributionStats) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyDistributionStats) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].Track,
+		r.rows[0].SubTrack,
+		r.rows[0].RatingRange0To099,
+		r.rows[0].RatingRange100To199,
+		r.rows[0].RatingRange200To299,
+		r.rows[0].RatingRange300To399,
+		r.rows[0].RatingRange400To499,
+		r.rows[0].RatingRange500To599,
+		r.rows[0].RatingRange600To699,
+		r.rows[0].RatingRange700To799,
+		r.rows[0].RatingRange800To899,
+		r.rows[0].RatingRange900To999,
+		r.rows[0].RatingRange1000To1099,
+		r.rows[0].RatingRange1100To1199,
+		r.rows[0].RatingRange1200To1299,
+		r.rows[0].RatingRange1300To1399,
+		r.rows[0].RatingRange1400To1499,
+		r.rows[0].RatingRange1500To1599,
+		r.rows[0].RatingRange1600To1699,
+		r.rows[0].RatingRange1700To1799,
+		r.rows[0].RatingRange1800To1899,
+		r.rows[0].RatingRange1900To1999,
+		r.rows[0].RatingRange2000To2099,
+		r.rows[0].RatingRange2100To2199,
+		r.rows[0].RatingRange2200To2299,
+		r.rows[0].RatingRange2300To2399,
+		r.rows[0].RatingRange2400To2499,
+		r.rows[0].RatingRange2500To2599,
+		r.rows[0].RatingRange2600To2699,
+		r.rows[0].RatingRange2700To2799,
+		r.rows[0].RatingRange2800To2899,
+		r.rows[0].RatingRange2900To2999,
+		r.rows[0].RatingRange3000To3099,
+		r.rows[0].RatingRange3100To3199,
+		r.rows[0].RatingRange3200To3299,
+		r.rows[0].RatingRange3300To3399,
+		r.rows[0].RatingRange3400To3499,
+		r.rows[0].RatingRange3500To3599,
+		r.rows[0].RatingRange3600To3699,
+		r.rows[0].RatingRange3700To3799,
+		r.rows[0].RatingRange3800To3899,
+		r.rows[0].RatingRange3900To3999,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyDistributionStats) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyDistributionStats(ctx context.Context, arg []CopyDistributionStatsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "distributionStats"}, []string{"id", "track", "subTrack", "ratingRange0To099", "ratingRange100To199", "ratingRange200To299", "ratingRange300To399", "ratingRange400To499", "ratingRange500To599", "ratingRange600To699", "ratingRange700To799", "ratingRange800To899", "ratingRange900To999", "ratingRange1000To1099", "ratingRange1100To1199", "ratingRange1200To1299", "ratingRange1300To1399", "ratingRange1400To1499", "ratingRange1500To1599", "ratingRange1600To1699", "ratingRange1700To1799", "ratingRange1800To1899", "ratingRange1900To1999", "ratingRange2000To2099", "ratingRange2100To2199", "ratingRange2200To2299", "ratingRange2300To2399", "ratingRange2400To2499", "ratingRange2500To2599", "ratingRange2600To2699", "ratingRange2700To2799", "ratingRange2800To2899", "ratingRange2900To2999", "ratingRange3000To3099", "ratingRange3100To3199", "ratingRange3200To3299", "ratingRange3300To3399", "ratingRange3400To3499", "ratingRange3500To3599", "ratingRange3600To3699", "ratingRange3700To3799", "ratingRange3800To3899", "ratingRange3900To3999", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyDistributionStats{rows: arg})
+}
+
+// iteratorForCopyMemberCopilotStats implements pgx.CopyFromSource.
+type iteratorForCopyMemberCopilotStats struct {
+	rows                 []CopyMemberCopilotStatsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyMemberCopilotStats) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyMemberCopilotStats) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].MemberStatsId,
+		r.rows[0].Contests,
+		r.rows[0].Projects,
+		r.rows[0].Failures,
+		r.rows[0].Reposts,
+		r.rows[0].ActiveContests,
+		r.rows[0].ActiveProjects,
+		r.rows[0].Fulfillment,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyMemberCopilotStats) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyMemberCopilotStats(ctx context.Context, arg []CopyMemberCopilotStatsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "memberCopilotStats"}, []string{"id", "memberStatsId", "contests", "projects", "failures", "reposts", "activeContests", "activeProjects", "fulfillment", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMemberCopilotStats{rows: arg})
+}
+
+// iteratorForCopyMemberDataScienceHistoryStats implements pgx.CopyFromSource.
+type iteratorForCopyMemberDataScienceHistoryStats struct {
+	rows                 []CopyMemberDataScienceHistoryStatsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyMemberDataScienceHistoryStats) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyMemberDataScienceHistoryStats) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].HistoryStatsId,
+		r.rows[0].ChallengeId,
+		r.rows[0].ChallengeName,
+		r.rows[0].Date,
+		r.rows[0].Rating,
+		r.rows[0].Placement,
+		r.rows[0].Percentile,
+		r.rows[0].SubTrack,
+		r.rows[0].SubTrackId,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyMemberDataScienceHistoryStats) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyMemberDataScienceHistoryStats(ctx context.Context, arg []CopyMemberDataScienceHistoryStatsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "memberDataScienceHistoryStats"}, []string{"id", "historyStatsId", "challengeId", "challengeName", "date", "rating", "placement", "percentile", "subTrack", "subTrackId", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMemberDataScienceHistoryStats{rows: arg})
+}
+
+// iteratorForCopyMemberDataScienceStats implements pgx.CopyFromSource.
+type iteratorForCopyMemberDataScienceStats struct {
+	rows                 []CopyMemberDataScienceStatsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyMemberDataScienceStats) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyMemberDataScienceStats) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].MemberStatsId,
+		r.rows[0].Challenges,
+		r.rows[0].Wins,
+		r.rows[0].MostRecentSubmission,
+		r.rows[0].MostRecentEventDate,
+		r.rows[0].MostRecentEventName,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyMemberDataScienceStats) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyMemberDataScienceStats(ctx context.Context, arg []CopyMemberDataScienceStatsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "memberDataScienceStats"}, []string{"id", "memberStatsId", "challenges", "wins", "mostRecentSubmission", "mostRecentEventDate", "mostRecentEventName", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMemberDataScienceStats{rows: arg})
+}
+
+// iteratorForCopyMemberDesignStats implements pgx.CopyFromSource.
+type iteratorForCopyMemberDesignStats struct {
+	rows                 []CopyMemberDesignStatsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyMemberDesignStats) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyMemberDesignStats) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].MemberStatsId,
+		r.rows[0].Challenges,
+		r.rows[0].Wins,
+		r.rows[0].MostRecentSubmission,
+		r.rows[0].MostRecentEventDate,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyMemberDesignStats) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyMemberDesignStats(ctx context.Context, arg []CopyMemberDesignStatsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "memberDesignStats"}, []string{"id", "memberStatsId", "challenges", "wins", "mostRecentSubmission", "mostRecentEventDate", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMemberDesignStats{rows: arg})
+}
+
+// iteratorForCopyMemberDesignStatsItems implements pgx.CopyFromSource.
+type iteratorForCopyMemberDesignStatsItems struct {
+	rows                 []CopyMemberDesignStatsItemsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyMemberDesignStatsItems) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyMemberDesignStatsItems) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].DesignStatsId,
+		r.rows[0].Name,
+		r.rows[0].SubTrackId,
+		r.rows[0].Challenges,
+		r.rows[0].Wins,
+		r.rows[0].MostRecentSubmission,
+		r.rows[0].MostRecentEventDate,
+		r.rows[0].NumInquiries,
+		r.rows[0].Submissions,
+		r.rows[0].PassedScreening,
+		r.rows[0].AvgPlacement,
+		r.rows[0].ScreeningSuccessRate,
+		r.rows[0].SubmissionRate,
+		r.rows[0].WinPercent,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyMemberDesignStatsItems) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyMemberDesignStatsItems(ctx context.Context, arg []CopyMemberDesignStatsItemsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "memberDesignStatsItem"}, []string{"id", "designStatsId", "name", "subTrackId", "challenges", "wins", "mostRecentSubmission", "mostRecentEventDate", "numInquiries", "submissions", "passedScreening", "avgPlacement", "screeningSuccessRate", "submissionRate", "winPercent", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMemberDesignStatsItems{rows: arg})
+}
+
+// iteratorForCopyMemberDevelopHistoryStats implements pgx.CopyFromSource.
+type iteratorForCopyMemberDevelopHistoryStats struct {
+	rows                 []CopyMemberDevelopHistoryStatsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyMemberDevelopHistoryStats) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyMemberDevelopHistoryStats) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].HistoryStatsId,
+		r.rows[0].ChallengeId,
+		r.rows[0].ChallengeName,
+		r.rows[0].RatingDate,
+		r.rows[0].NewRating,
+		r.rows[0].SubTrack,
+		r.rows[0].SubTrackId,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyMemberDevelopHistoryStats) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyMemberDevelopHistoryStats(ctx context.Context, arg []CopyMemberDevelopHistoryStatsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "memberDevelopHistoryStats"}, []string{"id", "historyStatsId", "challengeId", "challengeName", "ratingDate", "newRating", "subTrack", "subTrackId", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMemberDevelopHistoryStats{rows: arg})
+}
+
+// iteratorForCopyMemberDevelopStats implements pgx.CopyFromSource.
+type iteratorForCopyMemberDevelopStats struct {
+	rows                 []CopyMemberDevelopStatsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyMemberDevelopStats) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyMemberDevelopStats) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].MemberStatsId,
+		r.rows[0].Challenges,
+		r.rows[0].Wins,
+		r.rows[0].MostRecentSubmission,
+		r.rows[0].MostRecentEventDate,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyMemberDevelopStats) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyMemberDevelopStats(ctx context.Context, arg []CopyMemberDevelopStatsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "memberDevelopStats"}, []string{"id", "memberStatsId", "challenges", "wins", "mostRecentSubmission", "mostRecentEventDate", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMemberDevelopStats{rows: arg})
+}
+
+// iteratorForCopyMemberDevelopStatsItems implements pgx.CopyFromSource.
+type iteratorForCopyMemberDevelopStatsItems struct {
+	rows                 []CopyMemberDevelopStatsItemsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyMemberDevelopStatsItems) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyMemberDevelopStatsItems) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].DevelopStatsId,
+		r.rows[0].Name,
+		r.rows[0].SubTrackId,
+		r.rows[0].Challenges,
+		r.rows[0].Wins,
+		r.rows[0].MostRecentSubmission,
+		r.rows[0].MostRecentEventDate,
+		r.rows[0].NumInquiries,
+		r.rows[0].Submissions,
+		r.rows[0].PassedScreening,
+		r.rows[0].PassedReview,
+		r.rows[0].Appeals,
+		r.rows[0].SubmissionRate,
+		r.rows[0].ScreeningSuccessRate,
+		r.rows[0].ReviewSuccessRate,
+		r.rows[0].AppealSuccessRate,
+		r.rows[0].MinScore,
+		r.rows[0].MaxScore,
+		r.rows[0].AvgScore,
+		r.rows[0].AvgPlacement,
+		r.rows[0].WinPercent,
+		r.rows[0].Rating,
+		r.rows[0].MinRating,
+		r.rows[0].MaxRating,
+		r.rows[0].Volatility,
+		r.rows[0].Reliability,
+		r.rows[0].OverallRank,
+		r.rows[0].OverallSchoolRank,
+		r.rows[0].OverallCountryRank,
+		r.rows[0].OverallPercentile,
+		r.rows[0].ActiveRank,
+		r.rows[0].ActiveSchoolRank,
+		r.rows[0].ActiveCountryRank,
+		r.rows[0].ActivePercentile,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyMemberDevelopStatsItems) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyMemberDevelopStatsItems(ctx context.Context, arg []CopyMemberDevelopStatsItemsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "memberDevelopStatsItem"}, []string{"id", "developStatsId", "name", "subTrackId", "challenges", "wins", "mostRecentSubmission", "mostRecentEventDate", "numInquiries", "submissions", "passedScreening", "passedReview", "appeals", "submissionRate", "screeningSuccessRate", "reviewSuccessRate", "appealSuccessRate", "minScore", "maxScore", "avgScore", "avgPlacement", "winPercent", "rating", "minRating", "maxRating", "volatility", "reliability", "overallRank", "overallSchoolRank", "overallCountryRank", "overallPercentile", "activeRank", "activeSchoolRank", "activeCountryRank", "activePercentile", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMemberDevelopStatsItems{rows: arg})
+}
+
+// iteratorForCopyMemberHistoryStats implements pgx.CopyFromSource.
+type iteratorForCopyMemberHistoryStats struct {
+	rows                 []CopyMemberHistoryStatsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyMemberHistoryStats) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyMemberHistoryStats) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].UserId,
+		r.rows[0].GroupId,
+		r.rows[0].IsPrivate,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyMemberHistoryStats) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyMemberHistoryStats(ctx context.Context, arg []CopyMemberHistoryStatsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "memberHistoryStats"}, []string{"id", "userId", "groupId", "isPrivate", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMemberHistoryStats{rows: arg})
+}
+
+// iteratorForCopyMemberMarathonStats implements pgx.CopyFromSource.
+type iteratorForCopyMemberMarathonStats struct {
+	rows                 []CopyMemberMarathonStatsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyMemberMarathonStats) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyMemberMarathonStats) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].DataScienceStatsId,
+		r.rows[0].Challenges,
+		r.rows[0].Wins,
+		r.rows[0].MostRecentSubmission,
+		r.rows[0].MostRecentEventDate,
+		r.rows[0].MostRecentEventName,
+		r.rows[0].Rating,
+		r.rows[0].Percentile,
+		r.rows[0].Rank,
+		r.rows[0].AvgRank,
+		r.rows[0].AvgNumSubmissions,
+		r.rows[0].BestRank,
+		r.rows[0].CountryRank,
+		r.rows[0].SchoolRank,
+		r.rows[0].Volatility,
+		r.rows[0].MaximumRating,
+		r.rows[0].MinimumRating,
+		r.rows[0].DefaultLanguage,
+		r.rows[0].Competitions,
+		r.rows[0].TopFiveFinishes,
+		r.rows[0].TopTenFinishes,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyMemberMarathonStats) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyMemberMarathonStats(ctx context.Context, arg []CopyMemberMarathonStatsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "memberMarathonStats"}, []string{"id", "dataScienceStatsId", "challenges", "wins", "mostRecentSubmission", "mostRecentEventDate", "mostRecentEventName", "rating", "percentile", "rank", "avgRank", "avgNumSubmissions", "bestRank", "countryRank", "schoolRank", "volatility", "maximumRating", "minimumRating", "defaultLanguage", "competitions", "topFiveFinishes", "topTenFinishes", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMemberMarathonStats{rows: arg})
+}
+
+// iteratorForCopyMemberMaxRating implements pgx.CopyFromSource.
+type iteratorForCopyMemberMaxRating struct {
+	rows                 []CopyMemberMaxRatingParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyMemberMaxRating) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyMemberMaxRating) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].UserId,
+		r.rows[0].Rating,
+		r.rows[0].Track,
+		r.rows[0].SubTrack,
+		r.rows[0].RatingColor,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyMemberMaxRating) Err() error {
+	return nil
+}
+
+// The legacy set (data-model §4) is copied with explicit ids; SyncLegacySequences moves the
+// sequences past them afterwards.
+func (q *Queries) CopyMemberMaxRating(ctx context.Context, arg []CopyMemberMaxRatingParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "memberMaxRating"}, []string{"id", "userId", "rating", "track", "subTrack", "ratingColor", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMemberMaxRating{rows: arg})
+}
+
+// iteratorForCopyMemberSrmChallengeDetails implements pgx.CopyFromSource.
+type iteratorForCopyMemberSrmChallengeDetails struct {
+	rows                 []CopyMemberSrmChallengeDetailsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyMemberSrmChallengeDetails) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyMemberSrmChallengeDetails) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].SrmStatsId,
+		r.rows[0].Challenges,
+		r.rows[0].FailedChallenges,
+		r.rows[0].LevelName,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyMemberSrmChallengeDetails) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyMemberSrmChallengeDetails(ctx context.Context, arg []CopyMemberSrmChallengeDetailsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "memberSrmChallengeDetail"}, []string{"id", "srmStatsId", "challenges", "failedChallenges", "levelName", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMemberSrmChallengeDetails{rows: arg})
+}
+
+// iteratorForCopyMemberSrmDivisionDetails implements pgx.CopyFromSource.
+type iteratorForCopyMemberSrmDivisionDetails struct {
+	rows                 []CopyMemberSrmDivisionDetailsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyMemberSrmDivisionDetails) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyMemberSrmDivisionDetails) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].SrmStatsId,
+		r.rows[0].ProblemsSubmitted,
+		r.rows[0].ProblemsSysByTest,
+		r.rows[0].ProblemsFailed,
+		r.rows[0].LevelName,
+		r.rows[0].DivisionName,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyMemberSrmDivisionDetails) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyMemberSrmDivisionDetails(ctx context.Context, arg []CopyMemberSrmDivisionDetailsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "memberSrmDivisionDetail"}, []string{"id", "srmStatsId", "problemsSubmitted", "problemsSysByTest", "problemsFailed", "levelName", "divisionName", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMemberSrmDivisionDetails{rows: arg})
+}
+
+// iteratorForCopyMemberSrmStats implements pgx.CopyFromSource.
+type iteratorForCopyMemberSrmStats struct {
+	rows                 []CopyMemberSrmStatsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyMemberSrmStats) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyMemberSrmStats) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].DataScienceStatsId,
+		r.rows[0].Challenges,
+		r.rows[0].Wins,
+		r.rows[0].MostRecentSubmission,
+		r.rows[0].MostRecentEventDate,
+		r.rows[0].MostRecentEventName,
+		r.rows[0].Rating,
+		r.rows[0].Percentile,
+		r.rows[0].Rank,
+		r.rows[0].CountryRank,
+		r.rows[0].SchoolRank,
+		r.rows[0].Volatility,
+		r.rows[0].MaximumRating,
+		r.rows[0].MinimumRating,
+		r.rows[0].DefaultLanguage,
+		r.rows[0].Competitions,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyMemberSrmStats) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyMemberSrmStats(ctx context.Context, arg []CopyMemberSrmStatsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "memberSrmStats"}, []string{"id", "dataScienceStatsId", "challenges", "wins", "mostRecentSubmission", "mostRecentEventDate", "mostRecentEventName", "rating", "percentile", "rank", "countryRank", "schoolRank", "volatility", "maximumRating", "minimumRating", "defaultLanguage", "competitions", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMemberSrmStats{rows: arg})
+}
+
+// iteratorForCopyMemberStats implements pgx.CopyFromSource.
+type iteratorForCopyMemberStats struct {
+	rows                 []CopyMemberStatsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyMemberStats) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyMemberStats) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].UserId,
+		r.rows[0].MemberRatingId,
+		r.rows[0].Challenges,
+		r.rows[0].Wins,
+		r.rows[0].GroupId,
+		r.rows[0].IsPrivate,
+		r.rows[0].CreatedAt,
+		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
+	}, nil
+}
+
+func (r iteratorForCopyMemberStats) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyMemberStats(ctx context.Context, arg []CopyMemberStatsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"members", "memberStats"}, []string{"id", "userId", "memberRatingId", "challenges", "wins", "groupId", "isPrivate", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMemberStats{rows: arg})
+}
+
 // iteratorForCopyMembers implements pgx.CopyFromSource.
 type iteratorForCopyMembers struct {
 	rows                 []CopyMembersParams
@@ -33,15 +802,23 @@ func (r iteratorForCopyMembers) Values() ([]interface{}, error) {
 		r.rows[0].Handle,
 		r.rows[0].HandleLower,
 		r.rows[0].Email,
+		r.rows[0].Verified,
 		r.rows[0].FirstName,
 		r.rows[0].LastName,
+		r.rows[0].Description,
 		r.rows[0].Status,
 		r.rows[0].Country,
 		r.rows[0].HomeCountryCode,
 		r.rows[0].CompetitionCountryCode,
 		r.rows[0].PhotoURL,
+		r.rows[0].Tracks,
+		r.rows[0].LoginCount,
+		r.rows[0].LastLoginDate,
+		r.rows[0].AvailableForGigs,
 		r.rows[0].CreatedAt,
 		r.rows[0].CreatedBy,
+		r.rows[0].UpdatedAt,
+		r.rows[0].UpdatedBy,
 	}, nil
 }
 
@@ -50,5 +827,5 @@ func (r iteratorForCopyMembers) Err() error {
 }
 
 func (q *Queries) CopyMembers(ctx context.Context, arg []CopyMembersParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"members", "member"}, []string{"userId", "handle", "handleLower", "email", "firstName", "lastName", "status", "country", "homeCountryCode", "competitionCountryCode", "photoURL", "createdAt", "createdBy"}, &iteratorForCopyMembers{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"members", "member"}, []string{"userId", "handle", "handleLower", "email", "verified", "firstName", "lastName", "description", "status", "country", "homeCountryCode", "competitionCountryCode", "photoURL", "tracks", "loginCount", "lastLoginDate", "availableForGigs", "createdAt", "createdBy", "updatedAt", "updatedBy"}, &iteratorForCopyMembers{rows: arg})
 }

@@ -6,6 +6,8 @@
 package seeddb
 
 import (
+	"context"
+
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
@@ -14,13 +16,84 @@ type CopyMembersParams struct {
 	Handle                 string
 	HandleLower            string
 	Email                  string
+	Verified               *bool
 	FirstName              *string
 	LastName               *string
+	Description            *string
 	Status                 interface{}
 	Country                *string
 	HomeCountryCode        *string
 	CompetitionCountryCode *string
 	PhotoURL               *string
+	Tracks                 []string
+	LoginCount             *int32
+	LastLoginDate          pgtype.Timestamp
+	AvailableForGigs       *bool
 	CreatedAt              pgtype.Timestamp
 	CreatedBy              string
+	UpdatedAt              pgtype.Timestamp
+	UpdatedBy              *string
+}
+
+const legacyTablesMissing = `-- name: LegacyTablesMissing :one
+SELECT COALESCE(array_agg(t.name ORDER BY t.name), ARRAY[]::text[])::text[] AS missing
+FROM unnest(ARRAY['member', 'memberMaxRating', 'memberStats', 'memberDevelopStats',
+    'memberDevelopStatsItem', 'memberDesignStats', 'memberDesignStatsItem',
+    'memberDataScienceStats', 'memberSrmStats', 'memberSrmChallengeDetail',
+    'memberSrmDivisionDetail', 'memberMarathonStats', 'memberCopilotStats',
+    'memberHistoryStats', 'memberDevelopHistoryStats', 'memberDataScienceHistoryStats',
+    'distributionStats']::text[]) AS t(name)
+WHERE to_regclass(format('members.%I', t.name)) IS NULL
+`
+
+// LegacyTablesMissing lists the legacy tables that are not (or no longer) in schema members:
+// the synthetic data generator (internal/seed) writes only at the legacy baseline.
+func (q *Queries) LegacyTablesMissing(ctx context.Context) ([]string, error) {
+	row := q.db.QueryRow(ctx, legacyTablesMissing)
+	var missing []string
+	err := row.Scan(&missing)
+	return missing, err
+}
+
+const memberTablesHaveRows = `-- name: MemberTablesHaveRows :one
+SELECT EXISTS (SELECT 1 FROM members."member") AS has_members,
+    EXISTS (SELECT 1 FROM members."distributionStats") AS has_distribution
+`
+
+type MemberTablesHaveRowsRow struct {
+	HasMembers      bool
+	HasDistribution bool
+}
+
+func (q *Queries) MemberTablesHaveRows(ctx context.Context) (MemberTablesHaveRowsRow, error) {
+	row := q.db.QueryRow(ctx, memberTablesHaveRows)
+	var i MemberTablesHaveRowsRow
+	err := row.Scan(&i.HasMembers, &i.HasDistribution)
+	return i, err
+}
+
+const syncLegacySequences = `-- name: SyncLegacySequences :exec
+SELECT
+    setval(pg_get_serial_sequence('members."memberMaxRating"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberMaxRating"), false),
+    setval(pg_get_serial_sequence('members."memberStats"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberStats"), false),
+    setval(pg_get_serial_sequence('members."memberDevelopStats"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberDevelopStats"), false),
+    setval(pg_get_serial_sequence('members."memberDevelopStatsItem"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberDevelopStatsItem"), false),
+    setval(pg_get_serial_sequence('members."memberDesignStats"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberDesignStats"), false),
+    setval(pg_get_serial_sequence('members."memberDesignStatsItem"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberDesignStatsItem"), false),
+    setval(pg_get_serial_sequence('members."memberDataScienceStats"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberDataScienceStats"), false),
+    setval(pg_get_serial_sequence('members."memberSrmStats"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberSrmStats"), false),
+    setval(pg_get_serial_sequence('members."memberSrmChallengeDetail"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberSrmChallengeDetail"), false),
+    setval(pg_get_serial_sequence('members."memberSrmDivisionDetail"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberSrmDivisionDetail"), false),
+    setval(pg_get_serial_sequence('members."memberMarathonStats"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberMarathonStats"), false),
+    setval(pg_get_serial_sequence('members."memberCopilotStats"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberCopilotStats"), false),
+    setval(pg_get_serial_sequence('members."memberHistoryStats"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberHistoryStats"), false),
+    setval(pg_get_serial_sequence('members."memberDevelopHistoryStats"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberDevelopHistoryStats"), false),
+    setval(pg_get_serial_sequence('members."memberDataScienceHistoryStats"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberDataScienceHistoryStats"), false),
+    setval(pg_get_serial_sequence('members."distributionStats"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."distributionStats"), false)
+`
+
+// SyncLegacySequences moves every BIGSERIAL sequence past the ids the generator chose itself.
+func (q *Queries) SyncLegacySequences(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, syncLegacySequences)
+	return err
 }

@@ -1,0 +1,115 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/memberstats/memberstats/internal/config"
+)
+
+func TestLoadServer_Defaults(t *testing.T) {
+	s, err := config.LoadServer(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Port != 3000 || s.APIVersion != "v6" || s.AuthSecret != "mysecret" || s.ReadSource != config.ReadSourceUnified {
+		t.Fatalf("defaults: %+v", s)
+	}
+	if diff := cmp.Diff(config.DefaultValidIssuers, s.ValidIssuers); diff != "" {
+		t.Errorf("issuers (-want +got):\n%s", diff)
+	}
+	if s.PublicGroupID != 10 || len(s.PrivateGroups) != 1 || s.PrivateGroups[0] != 20000000 {
+		t.Errorf("groups: public %d private %v", s.PublicGroupID, s.PrivateGroups)
+	}
+	if s.Scopes.MembersRead != "read:user_profiles" || s.Scopes.MembersAll != "all:user_profiles" ||
+		s.Scopes.StatsRefresh != "refresh:member_stats" || s.Scopes.StatsRerate != "rerate:member_stats" ||
+		s.Scopes.MembersUpdate != "update:user_profiles" {
+		t.Errorf("scopes: %+v", s.Scopes)
+	}
+	if s.HealthCheckTimeout != 3*time.Second || s.ShadowPercent != 0 || s.AuthAudience != "" {
+		t.Errorf("health %v shadow %v aud %q", s.HealthCheckTimeout, s.ShadowPercent, s.AuthAudience)
+	}
+	if s.ReadTimeout <= 0 || s.WriteTimeout <= 0 || s.IdleTimeout <= 0 || s.ReadHeaderTimeout <= 0 || s.MaxBodyBytes <= 0 {
+		t.Errorf("server limits must default to positive values: %+v", s)
+	}
+	if diff := cmp.Diff([]string{"createdBy", "updatedBy"}, s.SecureFields); diff != "" {
+		t.Errorf("secure fields (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadServer_Values(t *testing.T) {
+	s, err := config.LoadServer(env(map[string]string{
+		"PORT":                     "8080",
+		"API_VERSION":              "/v7/",
+		"VALID_ISSUERS":            `["https://issuer.example/"]`,
+		"AUTH_AUDIENCE":            "aud-1",
+		"STATS_READ_SOURCE":        " LEGACY ",
+		"STATS_SHADOW_PERCENT":     "12.5",
+		"PUBLIC_GROUP_ID":          "11",
+		"PRIVATE_GROUP_IDS":        `["20000000", 30000000]`,
+		"HEALTH_CHECK_TIMEOUT":     "250",
+		"HTTP_WRITE_TIMEOUT":       "7s",
+		"SCOPE_MEMBERS_READ":       "read:x",
+		"STATISTICS_SECURE_FIELDS": "a, b",
+		"GROUPS_API_URL":           "http://127.0.0.1:9/v5/groups/",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Port != 8080 || s.Addr() != ":8080" || s.APIVersion != "v7" || s.ReadSource != "legacy" || s.ShadowPercent != 12.5 {
+		t.Errorf("got %+v", s)
+	}
+	if diff := cmp.Diff([]int64{20000000, 30000000}, s.PrivateGroups); diff != "" {
+		t.Errorf("private groups (-want +got):\n%s", diff)
+	}
+	if s.PublicGroupID != 11 || s.HealthCheckTimeout != 250*time.Millisecond || s.WriteTimeout != 7*time.Second {
+		t.Errorf("got %+v", s)
+	}
+	if s.Scopes.MembersRead != "read:x" || s.AuthAudience != "aud-1" || s.ValidIssuers[0] != "https://issuer.example/" {
+		t.Errorf("got %+v", s)
+	}
+	if s.GroupsAPIURL != "http://127.0.0.1:9/v5/groups" {
+		t.Errorf("groups url %q", s.GroupsAPIURL)
+	}
+	if diff := cmp.Diff([]string{"a", "b"}, s.SecureFields); diff != "" {
+		t.Errorf("secure fields: %s", diff)
+	}
+	s.M2M.ClientSecret = "x"
+	if r := s.Redacted(); r.AuthSecret != "***" || r.M2M.ClientSecret != "***" {
+		t.Errorf("redacted: %+v", r)
+	}
+}
+
+func TestLoadServer_RejectsBadValues(t *testing.T) {
+	for k, v := range map[string]string{
+		"STATS_READ_SOURCE":    "mirror",
+		"PORT":                 "http",
+		"API_VERSION":          "v6/members",
+		"VALID_ISSUERS":        "https://a",
+		"PUBLIC_GROUP_ID":      "ten",
+		"PRIVATE_GROUP_IDS":    `["x"]`,
+		"STATS_SHADOW_PERCENT": "101",
+		"HEALTH_CHECK_TIMEOUT": "3s",
+		"HTTP_READ_TIMEOUT":    "-1s",
+		"GROUPS_API_URL":       "groups",
+	} {
+		_, err := config.LoadServer(env(map[string]string{k: v}))
+		if err == nil {
+			t.Errorf("%s=%q accepted", k, v)
+			continue
+		}
+		if msg := err.Error(); !strings.HasPrefix(msg, k) || strings.Contains(msg, "\n") {
+			t.Errorf("%s=%q: message %q should be one line starting with the variable", k, v, msg)
+		}
+	}
+}
+
+func TestLoadServer_DoesNotAffectLoad(t *testing.T) {
+	// A bad server-only value never stops the other subcommands.
+	if _, err := config.Load(env(map[string]string{"STATS_READ_SOURCE": "mirror"})); err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+}
