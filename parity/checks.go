@@ -44,8 +44,18 @@ type MemberData struct {
 	LegacyHistory LegacyHistoryCounts
 	// Unified is what is stored in the unified tables (CreatedBy/UpdatedBy of history set).
 	Unified Side
+	// Expected is what the unified tables must hold (Expect over the backfill's derivation from
+	// every source). Nil when the source did not derive it: the legacy mapping stands in.
+	Expected *Side
+	// ReratedStats marks the stored stats rows last written by a rating engine.
+	ReratedStats map[stats.StatKey]bool
+	rerated      map[stats.StatKey]bool
 	// Intents holds the rating intent of unified history challenge ids that have metadata.
 	Intents map[string]Intent
+	// Scored, when not nil, holds the history challenge ids with a NULL newRating for which the
+	// member has a result the rating engines can rate (a scored review row or a PLACEMENT
+	// winner row); the others are participations no engine can rate.
+	Scored map[string]bool
 }
 
 // CheckOpts tunes the per-member checks.
@@ -54,10 +64,6 @@ type CheckOpts struct {
 	// (the reference's behaviour), not only in rated dimensions.
 	StrictUnrated bool
 }
-
-// rerateActorPrefix marks history rows written by a rating engine (rerate-member-stats,
-// rerate-mm-stats).
-const rerateActorPrefix = "rerate-"
 
 // CheckMember runs the table-level checks of parity.md §9.3 on one member: track-summary,
 // rating-mismatch, history-count, history-order (stored flags), null-rating and
@@ -121,13 +127,22 @@ func groupPtr(g int64) *int64 {
 	return &g
 }
 
-// statRows runs track-summary and rating-mismatch per unified (track, type, group) key.
+// expected is the member's expected side (the legacy mapping when none was derived).
+func (c *checker) expected() Side {
+	if c.d.Expected != nil {
+		return *c.d.Expected
+	}
+	return c.d.Legacy
+}
+
+// statRows runs track-summary and rating-mismatch per (track, type, group) key.
 func (c *checker) statRows() {
-	leg, uni := indexStats(c.d.Legacy.Stats), indexStats(c.d.Unified.Stats)
-	for _, k := range statKeys(c.d.Legacy.Stats, c.d.Unified.Stats) {
-		lr, ur := leg[k], uni[k]
-		c.trackSummary(k, lr, ur)
-		c.ratingMismatch(k, lr, ur)
+	exp := c.expected()
+	leg, want, uni := indexStats(c.d.Legacy.Stats), indexStats(exp.Stats), indexStats(c.d.Unified.Stats)
+	for _, k := range statKeys(c.d.Legacy.Stats, exp.Stats, c.d.Unified.Stats) {
+		lr, er, ur := leg[k], want[k], uni[k]
+		c.trackSummary(k, lr, er, ur)
+		c.ratingMismatch(k, lr, er, ur)
 	}
 }
 
@@ -142,88 +157,68 @@ func latest(r *stats.StatRow) *time.Time {
 	return a
 }
 
-// laterEvents counts the unified history events of k that can explain a surplus over the
-// legacy row (review results and winners, parity.md §9.3) and those among them with placement
-// 1: with no legacy row every event; otherwise events the legacy history does not hold or
-// dated after the legacy timeline (the backfill counts a review row by the later of its end
-// date and submission time; history keeps the end date, and merges events the legacy history
-// already has, D5).
-func (c *checker) laterEvents(k stats.StatKey, lr *stats.StatRow) (events, wins int) {
-	after := latest(lr)
-	legacy := make(map[stats.HistoryKey]bool, len(c.d.Legacy.History))
-	for _, h := range c.d.Legacy.History {
-		legacy[h.Key()] = true
-	}
-	for _, h := range c.d.Unified.History {
-		hk := h.Key()
-		if hk.TrackID != k.TrackID || hk.TypeID != k.TypeID || hk.GroupID != k.GroupID {
-			continue
-		}
-		if lr != nil && legacy[hk] && (after == nil || !h.EventDate.After(*after)) {
-			continue
-		}
-		events++
-		if h.Placement != nil && *h.Placement == 1 {
-			wins++
-		}
-	}
-	return events, wins
-}
-
 func (c *checker) dims(k stats.StatKey) (string, string) {
 	return c.l.TrackLabel(k.TrackID), c.l.TypeLabel(k.TypeID)
 }
 
-func (c *checker) trackSummary(k stats.StatKey, lr, ur *stats.StatRow) {
-	track, typ := c.dims(k)
-	base := Finding{ViolationType: CatTrackSummary, Track: track, Type: typ, TrackID: k.TrackID, TypeID: k.TypeID, GroupID: groupPtr(k.GroupID)}
-	legLatest := latest(lr)
-	events, wins := c.laterEvents(k, lr)
-	if lr == nil {
-		// A row the legacy data does not produce: review results or winners only. It must be
-		// explained by history events (one per counted challenge).
-		if val64(ur.Challenges) > int64(events) || val64(ur.Wins) > int64(wins) {
-			f := base
-			f.Diff = map[string]any{
-				"challenges": OldNew{nil, val64(ur.Challenges)}, "wins": OldNew{nil, val64(ur.Wins)},
-			}
-			f.Violation = fmt.Sprintf("unified row without legacy origin is not explained by its %d history event(s)", events)
-			c.add(f)
-		}
-		return
-	}
+// summaryFields are the fields track-summary compares (parity.md §4.4 a).
+var summaryFields = []string{"challenges", "wins", "mostRecentSubmission", "mostRecentEventDate"}
+
+// summaryDiff lists the summary fields that differ between a and b (nil rows have no values).
+func summaryDiff(a, b *stats.StatRow) map[string]any {
 	diff := map[string]any{}
-	if ur == nil {
-		for _, n := range []string{"challenges", "wins", "mostRecentSubmission", "mostRecentEventDate"} {
-			diff[n] = OldNew{legacyField(lr, n), nil}
+	for _, n := range summaryFields {
+		var o, nw any
+		if a != nil {
+			o = legacyField(a, n)
 		}
-		f := base
-		f.Diff, f.Violation = diff, "legacy row has no unified row"
-		c.add(f)
-		return
-	}
-	for _, n := range []string{"challenges", "wins", "mostRecentSubmission", "mostRecentEventDate"} {
-		if o, nw := legacyField(lr, n), legacyField(ur, n); o != nw {
+		if b != nil {
+			nw = legacyField(b, n)
+		}
+		if o != nw {
 			diff[n] = OldNew{o, nw}
 		}
 	}
-	if len(diff) == 0 {
-		return
-	}
-	extraC, extraW := val64(ur.Challenges)-val64(lr.Challenges), val64(ur.Wins)-val64(lr.Wins)
-	datesLater := !timeBefore(ur.MostRecentEventDate, lr.MostRecentEventDate) && !timeBefore(ur.MostRecentSubmission, lr.MostRecentSubmission)
-	if extraC > 0 && extraW >= 0 && datesLater && extraC <= int64(events) && extraW <= int64(wins) {
+	return diff
+}
+
+// trackSummary compares the stored row with the one the backfill derives from every source (an
+// error when they differ: old is the derived value) and, when they agree, reports how the row
+// differs from what the legacy tables alone give as a warning with a supplement detail (the
+// surplus is proven by the review and winner rows the derivation read, parity.md §9.3).
+func (c *checker) trackSummary(k stats.StatKey, lr, er, ur *stats.StatRow) {
+	track, typ := c.dims(k)
+	base := Finding{ViolationType: CatTrackSummary, Track: track, Type: typ, TrackID: k.TrackID, TypeID: k.TypeID, GroupID: groupPtr(k.GroupID)}
+	if diff := summaryDiff(er, ur); len(diff) > 0 {
 		f := base
-		f.Severity, f.Diff = SeverityWarning, diff
-		f.Supplement = &Supplement{ExtraChallenges: extraC, ExtraWins: extraW, LaterEvents: events, LaterWins: wins}
-		if legLatest != nil {
-			f.Supplement.LegacyLatest = isoMillis(*legLatest)
+		f.Diff = diff
+		switch {
+		case er == nil:
+			f.Violation = "unified row that no legacy, review or winner data produces"
+		case ur == nil:
+			f.Violation = "row the legacy, review and winner data produce is missing from the unified tables"
 		}
 		c.add(f)
 		return
 	}
+	diff := summaryDiff(lr, ur)
+	if len(diff) == 0 {
+		return
+	}
 	f := base
-	f.Diff = diff
+	f.Severity, f.Diff, f.ReratedSinceMigration = SeverityWarning, diff, c.d.Rerated(k)
+	sup := &Supplement{}
+	if ur != nil {
+		sup.ExtraChallenges, sup.ExtraWins = val64(ur.Challenges), val64(ur.Wins)
+	}
+	if lr != nil {
+		sup.ExtraChallenges -= val64(lr.Challenges)
+		sup.ExtraWins -= val64(lr.Wins)
+		if t := latest(lr); t != nil {
+			sup.LegacyLatest = isoMillis(*t)
+		}
+	}
+	f.Supplement = sup
 	c.add(f)
 }
 
@@ -308,38 +303,33 @@ func ratingValue(r *stats.StatRow, f ratingField) any {
 	return f.get(r)
 }
 
-func (c *checker) ratingMismatch(k stats.StatKey, lr, ur *stats.StatRow) {
+func ratingDiff(a, b *stats.StatRow) map[string]any {
 	diff := map[string]any{}
 	for _, f := range ratingFields {
-		if o, n := ratingValue(lr, f), ratingValue(ur, f); o != n {
+		if o, n := ratingValue(a, f), ratingValue(b, f); o != n {
 			diff[f.name] = OldNew{o, n}
 		}
 	}
-	if len(diff) == 0 {
-		return
-	}
-	if lr == nil && ur == nil {
-		return
-	}
-	track, typ := c.dims(k)
-	f := Finding{ViolationType: CatRatingMismatch, Track: track, Type: typ, TrackID: k.TrackID, TypeID: k.TypeID,
-		GroupID: groupPtr(k.GroupID), Diff: diff}
-	if c.rerated(k) {
-		f.Severity, f.ReratedSinceMigration = SeverityWarning, true
-	}
-	c.add(f)
+	return diff
 }
 
-// rerated reports whether a rating engine has written the dimension's history since the
-// migration (a rerate-* actor on any of its rows): its ratings legitimately moved.
-func (c *checker) rerated(k stats.StatKey) bool {
-	for _, h := range c.d.Unified.History {
-		if h.TrackID == k.TrackID && h.TypeID == k.TypeID && h.Key().GroupID == k.GroupID &&
-			(strings.HasPrefix(h.CreatedBy, rerateActorPrefix) || strings.HasPrefix(h.UpdatedBy, rerateActorPrefix)) {
-			return true
-		}
+// ratingMismatch compares the stored rating/rank columns with the expected ones (an error when
+// they differ) and reports a difference from the legacy values that a rating engine or the
+// review supplement explains as a warning (reratedSinceMigration when an engine wrote it).
+func (c *checker) ratingMismatch(k stats.StatKey, lr, er, ur *stats.StatRow) {
+	track, typ := c.dims(k)
+	base := Finding{ViolationType: CatRatingMismatch, Track: track, Type: typ, TrackID: k.TrackID, TypeID: k.TypeID, GroupID: groupPtr(k.GroupID)}
+	if diff := ratingDiff(er, ur); len(diff) > 0 {
+		f := base
+		f.Diff = diff
+		c.add(f)
+		return
 	}
-	return false
+	if diff := ratingDiff(lr, ur); len(diff) > 0 {
+		f := base
+		f.Severity, f.Diff, f.ReratedSinceMigration = SeverityWarning, diff, c.d.Rerated(k)
+		c.add(f)
+	}
 }
 
 // historyCount checks that every history event the backfill builds from legacy history is
@@ -460,10 +450,16 @@ func (c *checker) nullRating() {
 		if has {
 			f.RatingStatusSource = "challenge-metadata:" + intent.Name
 		}
-		if has && !intent.Rated {
+		switch {
+		case has && !intent.Rated:
 			f.Severity, f.RatingStatus = SeverityWarning, "unrated"
 			f.Violation = fmt.Sprintf("challengeId=%s has null newRating for an explicitly unrated challenge", h.ChallengeID)
-		} else {
+		case !c.o.StrictUnrated && c.d.Scored != nil && !c.d.Scored[h.ChallengeID]:
+			// A participation without a score (e.g. only a PASSED_REVIEW winner row): the
+			// engines rate eligible scored rows only (ratings.md §2.3), so no rating can exist.
+			f.Severity = SeverityWarning
+			f.Violation = fmt.Sprintf("challengeId=%s has null newRating, but the member has no scored result on this rated challenge", h.ChallengeID)
+		default:
 			f.Violation = fmt.Sprintf("challengeId=%s has null newRating for a rated challenge", h.ChallengeID)
 		}
 		c.add(f)

@@ -44,5 +44,5 @@ func newChecker(pool *pgxpool.Pool) *parity.Checker {
 	dims := dimension.NewSource(pool, time.Hour, log)
 	uni := unified.NewReader(pool, pool, dims, unified.ReaderOpts{Logger: log})
 	leg := legacy.NewReader(pool, pool, dims, legacy.ReaderOpts{Fallback: uni, Logger: log})
-	return &parity.Checker{Source: pgsource.New(pool, pool, pgsource.Opts{Logger: log}), Legacy: leg, Unified: uni}
+	return &parity.Checker{Source: pgsource.New(pool, pool, pgsource.Opts{Logger: log, Reviews: pool}), Legacy: leg, Unified: uni, Rows: leg}
 }

@@ -18,12 +18,37 @@ import (
 // are summarised in one finding so a wholly different member cannot flood the report.
 const maxDiffsPerEndpoint = 25
 
+// RowsBuilder builds the legacy reader's responses from given canonical rows (the legacy
+// reader's projection and builder without its table reads; legacy.Reader implements it).
+type RowsBuilder interface {
+	StatsFromRows(ctx context.Context, m stats.Member, q stats.StatsQuery, rows []stats.StatRow) ([]stats.MemberStats, error)
+	HistoryFromRows(ctx context.Context, m stats.Member, q stats.HistoryQuery, rows []stats.HistoryRow) ([]stats.MemberHistory, error)
+}
+
+// ExplainedBySources marks a reader-diff warning: the unified value is what the backfill
+// derives from the legacy tables plus the review and winner results after the legacy export
+// (and what a rating engine computed from them), so the legacy tables alone cannot show it.
+const ExplainedBySources = "sources"
+
 // ReaderDiff builds /stats and /stats/history for m with both readers over every group in
 // groups (in that order) and diffs the canonical Go values with go-cmp (parity.md §9.3). Every
 // differing path is an error finding (no allow-list, DECISIONS D3). It also checks the unified
 // reader's history order (history-order, api.md §7.3/7.4). A panic while building or comparing
 // is recovered and reported as one error finding. Only a cancelled ctx returns an error.
 func ReaderDiff(ctx context.Context, legacy, unified stats.Reader, m stats.Member, groups []int64) (findings []Finding, err error) {
+	return ReaderDiffExpected(ctx, legacy, unified, nil, m, groups, nil, true)
+}
+
+// ReaderDiffExpected is ReaderDiff with the expected rows of the member (Expect): rows builds
+// the response the legacy reader would give for them (X). The unified reader's response (U) is
+// then compared with X, and every differing path is an error (with the expected value and, when
+// the legacy reader agrees with X, the legacy value). Where the legacy reader's response (L)
+// differs from X, the difference is explained by the review, winner and rating-engine data the
+// legacy tables do not hold: each such path is a warning (explainedBy "sources"), so that
+// nothing differs silently. hasLegacy is false for members without legacy rows, whose legacy
+// reader falls back to the unified one (api.md §6.7). With rows or exp nil it is ReaderDiff.
+func ReaderDiffExpected(ctx context.Context, legacy, unified stats.Reader, rows RowsBuilder, m stats.Member, groups []int64,
+	exp *Side, hasLegacy bool) (findings []Finding, err error) {
 	uid := strconv.FormatInt(m.UserID, 10)
 	defer func() {
 		if p := recover(); p != nil {
@@ -31,56 +56,113 @@ func ReaderDiff(ctx context.Context, legacy, unified stats.Reader, m stats.Membe
 				Violation: fmt.Sprintf("panic while diffing the readers: %v", p)})
 		}
 	}()
-	ls, lerr := legacy.Stats(ctx, m, stats.StatsQuery{GroupIDs: groups})
-	us, uerr := unified.Stats(ctx, m, stats.StatsQuery{GroupIDs: groups})
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	findings = append(findings, diffEndpoint(uid, EndpointStats, ls, lerr, us, uerr, stats.ErrStatsNotFound)...)
+	withExp := rows != nil && exp != nil
+	sq, hq := stats.StatsQuery{GroupIDs: groups}, stats.HistoryQuery{GroupIDs: groups}
 
-	lh, lerr := legacy.History(ctx, m, stats.HistoryQuery{GroupIDs: groups})
-	uh, uerr := unified.History(ctx, m, stats.HistoryQuery{GroupIDs: groups})
+	ls, lerr := legacy.Stats(ctx, m, sq)
+	us, uerr := unified.Stats(ctx, m, sq)
+	var xs []stats.MemberStats
+	var xerr error
+	if withExp {
+		xs, xerr = rows.StatsFromRows(ctx, m, sq, exp.Stats)
+	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	findings = append(findings, diffEndpoint(uid, EndpointHistory, lh, lerr, uh, uerr, stats.ErrStatsNotFound)...)
+	findings = append(findings, diffSides(uid, EndpointStats, side[stats.MemberStats]{ls, lerr}, side[stats.MemberStats]{us, uerr},
+		side[stats.MemberStats]{xs, xerr}, withExp, hasLegacy, stats.ErrStatsNotFound)...)
+
+	lh, lerr := legacy.History(ctx, m, hq)
+	uh, uerr := unified.History(ctx, m, hq)
+	var xh []stats.MemberHistory
+	if withExp {
+		xh, xerr = rows.HistoryFromRows(ctx, m, hq, exp.History)
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	findings = append(findings, diffSides(uid, EndpointHistory, side[stats.MemberHistory]{lh, lerr}, side[stats.MemberHistory]{uh, uerr},
+		side[stats.MemberHistory]{xh, xerr}, withExp, hasLegacy, stats.ErrStatsNotFound)...)
 	if uerr == nil {
 		findings = append(findings, CheckHistoryOrder(uid, uh)...)
 	}
 	return findings, nil
 }
 
-// diffEndpoint compares one endpoint's results; "not found" on a side compares as no items.
-func diffEndpoint[T any](uid, endpoint string, l []T, lerr error, u []T, uerr error, notFound error) []Finding {
+// side is one reader's answer for one endpoint.
+type side[T any] struct {
+	items []T
+	err   error
+}
+
+// diffSides compares one endpoint's answers; "not found" on a side compares as no items. Without
+// an expected side (withExp false) every legacy/unified difference is an error.
+func diffSides[T any](uid, endpoint string, l, u, x side[T], withExp, hasLegacy bool, notFound error) []Finding {
 	var out []Finding
-	for _, side := range []struct {
+	sides := []struct {
 		name string
 		err  error
-	}{{"legacy", lerr}, {"unified", uerr}} {
-		if side.err != nil && !errors.Is(side.err, notFound) {
+	}{{"legacy", l.err}, {"unified", u.err}}
+	if withExp {
+		sides = append(sides, struct {
+			name string
+			err  error
+		}{"expected-rows", x.err})
+	}
+	for _, s := range sides {
+		if s.err != nil && !errors.Is(s.err, notFound) {
 			out = append(out, Finding{UserID: uid, ViolationType: CatReaderDiff, Severity: SeverityError, Endpoint: endpoint,
-				Path: ptr(""), Violation: fmt.Sprintf("%s reader failed: %v", side.name, side.err)})
+				Path: ptr(""), Violation: fmt.Sprintf("%s reader failed: %v", s.name, s.err)})
 		}
 	}
 	if len(out) > 0 {
 		return out
 	}
-	// "Not found" and an empty result both mean no items: compare element by element.
-	if l == nil {
-		l = []T{}
+	li, ui, xi := orEmpty(l.items), orEmpty(u.items), orEmpty(x.items)
+	if !withExp {
+		return pathFindings(uid, endpoint, Diff(li, ui), SeverityError, func(f *Finding, d PathDiff) {
+			f.Legacy, f.Unified = d.Legacy, d.Unified
+		})
 	}
-	if u == nil {
-		u = []T{}
+	var explained []PathDiff
+	if hasLegacy {
+		explained = Diff(li, xi)
 	}
-	diffs := Diff(l, u)
+	out = pathFindings(uid, endpoint, Diff(xi, ui), SeverityError, func(f *Finding, d PathDiff) {
+		f.Expected, f.Unified = d.Legacy, d.Unified
+		if len(explained) == 0 && hasLegacy {
+			f.Legacy = d.Legacy
+		}
+	})
+	agree := len(out) == 0
+	return append(out, pathFindings(uid, endpoint, explained, SeverityWarning, func(f *Finding, d PathDiff) {
+		f.Legacy, f.Expected, f.ExplainedBy = d.Legacy, d.Unified, ExplainedBySources
+		if agree {
+			f.Unified = d.Unified
+		}
+	})...)
+}
+
+func orEmpty[T any](items []T) []T {
+	if items == nil {
+		return []T{}
+	}
+	return items
+}
+
+// pathFindings turns differing paths into findings of one severity, at most maxDiffsPerEndpoint
+// of them plus one summary finding.
+func pathFindings(uid, endpoint string, diffs []PathDiff, severity string, fill func(*Finding, PathDiff)) []Finding {
+	var out []Finding
 	for i, d := range diffs {
 		if i == maxDiffsPerEndpoint {
-			out = append(out, Finding{UserID: uid, ViolationType: CatReaderDiff, Severity: SeverityError, Endpoint: endpoint,
+			out = append(out, Finding{UserID: uid, ViolationType: CatReaderDiff, Severity: severity, Endpoint: endpoint,
 				Path: ptr(""), Violation: fmt.Sprintf("%d more differing path(s) not listed", len(diffs)-i)})
 			break
 		}
-		out = append(out, Finding{UserID: uid, ViolationType: CatReaderDiff, Severity: SeverityError, Endpoint: endpoint,
-			Path: ptr(d.Path), Legacy: d.Legacy, Unified: d.Unified})
+		f := Finding{UserID: uid, ViolationType: CatReaderDiff, Severity: severity, Endpoint: endpoint, Path: ptr(d.Path)}
+		fill(&f, d)
+		out = append(out, f)
 	}
 	return out
 }

@@ -146,7 +146,8 @@ func TestReaderDiff_TruncatesLongDiffs(t *testing.T) {
 	for i := range 40 {
 		l = append(l, stats.MemberStats{UserID: int64(i)})
 	}
-	fs := diffEndpoint("1", EndpointStats, l, nil, u, nil, stats.ErrStatsNotFound)
+	fs := diffSides("1", EndpointStats, side[stats.MemberStats]{l, nil}, side[stats.MemberStats]{u, nil},
+		side[stats.MemberStats]{}, false, true, stats.ErrStatsNotFound)
 	if len(fs) != maxDiffsPerEndpoint+1 || !strings.Contains(fs[len(fs)-1].Violation, "15 more") {
 		t.Fatalf("got %d findings, last %+v", len(fs), fs[len(fs)-1])
 	}

@@ -51,20 +51,21 @@ const (
 	EndpointHistory = "/stats/history"
 )
 
-// OldNew is one differing field of a track-summary or rating-mismatch finding: the value the
-// backfill would build from legacy data alone (old) and the stored unified value (new).
+// OldNew is one differing field of a track-summary or rating-mismatch finding: the expected
+// value (old) and the stored unified value (new). In an error, old is what the backfill derives
+// from every source (the legacy value when the member has no newer results); in a warning, old
+// is what the legacy tables alone give.
 type OldNew struct {
 	Old any `json:"old"`
 	New any `json:"new"`
 }
 
-// Supplement explains a track-summary surplus by unified history rows dated after the legacy
-// timeline (parity.md §9.3): reported as a warning, not a mismatch.
+// Supplement details a track-summary warning (parity.md §9.3): the stored row equals what the
+// backfill derives from every source, and differs from the legacy tables alone by this surplus,
+// which the review and winner rows after the legacy timeline (or a rating engine) explain.
 type Supplement struct {
 	ExtraChallenges int64  `json:"extraChallenges"`
 	ExtraWins       int64  `json:"extraWins"`
-	LaterEvents     int    `json:"laterEvents"`
-	LaterWins       int    `json:"laterWins"`
 	LegacyLatest    string `json:"legacyLatest,omitempty"`
 }
 
@@ -80,6 +81,10 @@ type Finding struct {
 	Path     *string         `json:"path,omitempty"`
 	Legacy   json.RawMessage `json:"legacy,omitempty"`
 	Unified  json.RawMessage `json:"unified,omitempty"`
+	// Expected is the value the legacy reader would show for the rows the backfill derives from
+	// every source; ExplainedBy is set on warnings whose difference those sources explain.
+	Expected    json.RawMessage `json:"expected,omitempty"`
+	ExplainedBy string          `json:"explainedBy,omitempty"`
 
 	Track   string `json:"track,omitempty"`
 	Type    string `json:"type,omitempty"`

@@ -85,6 +85,10 @@ type Checker struct {
 	Source  Source
 	Legacy  stats.Reader
 	Unified stats.Reader
+	// Rows, when set, builds the legacy reader's responses from the expected rows the Source
+	// derives (MemberData.Expected), so that reader differences are classified into errors and
+	// differences explained by newer sources (ReaderDiffExpected).
+	Rows RowsBuilder
 }
 
 // Run performs one parity run and returns its report with the verdict decided.
@@ -301,8 +305,11 @@ func (r *runState) all(ctx context.Context) error {
 }
 
 // batch loads and checks one batch. With alwaysDiff every member gets the reader diff;
-// otherwise only members whose stored rows differ from the legacy mapping, whose responses
-// are enriched at read time, or that already have an error finding.
+// otherwise only members whose stored rows differ from the expected rows (the legacy mapping
+// when the source derives none), whose responses are enriched at read time, or that already
+// have an error finding. The others get identical responses from the unified reader and from
+// the legacy reader's builder over the expected rows (one builder, D3), and their differences
+// from the legacy tables are reported by the table checks (track-summary, rating-mismatch).
 func (r *runState) batch(ctx context.Context, members []stats.Member, alwaysDiff bool, total int) error {
 	began := time.Now()
 	data, err := r.c.Source.Load(ctx, members)
@@ -327,7 +334,11 @@ func (r *runState) batch(ctx context.Context, members []stats.Member, alwaysDiff
 			return err
 		}
 		ratedLegacy := CountRatedRows(d.Legacy.Stats)
-		need := alwaysDiff || hasError(findings) || !SameRows(d.Legacy, d.Unified) || ReadTimeEnriched(r.lab, d.Unified)
+		expected := d.Legacy
+		if d.Expected != nil {
+			expected = *d.Expected
+		}
+		need := alwaysDiff || hasError(findings) || !SameRows(expected, d.Unified) || ReadTimeEnriched(r.lab, d.Unified)
 		if !need {
 			r.done(findings, false, false, ratedLegacy, total)
 			continue
@@ -338,7 +349,7 @@ func (r *runState) batch(ctx context.Context, members []stats.Member, alwaysDiff
 		}
 		diffs++
 		g.Go(func() error {
-			fs, err := ReaderDiff(gctx, r.c.Legacy, r.c.Unified, m, d.GroupIDs)
+			fs, err := ReaderDiffExpected(gctx, r.c.Legacy, r.c.Unified, r.c.Rows, m, d.GroupIDs, d.Expected, d.HasLegacy)
 			if err != nil {
 				return err
 			}

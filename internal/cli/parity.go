@@ -101,8 +101,8 @@ func runParity(ctx context.Context, env *Env, args []string) error {
 	uni := unified.NewReader(pools.Members, pools.Challenges, dims, unified.ReaderOpts{PublicGroupID: publicGroup, Logger: env.Logger})
 	// The legacy reader is configured exactly as the API serves STATS_READ_SOURCE=legacy.
 	leg := legacy.NewReader(pools.Members, pools.Challenges, dims, legacy.ReaderOpts{PublicGroupID: publicGroup, Fallback: uni, Logger: env.Logger})
-	src := pgsource.New(pools.Members, pools.Challenges, pgsource.Opts{PublicGroupID: publicGroup, Logger: env.Logger})
-	ck := &parity.Checker{Source: src, Legacy: leg, Unified: uni}
+	src := pgsource.New(pools.Members, pools.Challenges, pgsource.Opts{PublicGroupID: publicGroup, Logger: env.Logger, Reviews: pools.Reviews})
+	ck := &parity.Checker{Source: src, Legacy: leg, Unified: uni, Rows: leg}
 
 	opts := parity.Options{Samples: *samples, UserIDs: userIDs, Seed: *seed, All: *all, StrictUnrated: *strict,
 		Concurrency: *concurrency, BatchSize: *batch, MaxDiffedWithErrors: *diffLimit, Logger: env.Logger}

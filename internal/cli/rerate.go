@@ -26,7 +26,7 @@ func runRerate(ctx context.Context, env *Env, args []string) error {
 	all := fs.Bool("all", false, "replay the whole dimension from its first event")
 	track := fs.String("track", "", "track: DEVELOP (default) or DATA_SCIENCE")
 	typ := fs.String("type", "", "type: Challenge (default) or MARATHON_MATCH")
-	legacySrc := fs.Bool("legacy-source-ratings", true, "with --all: keep the source ratings of legacy-backed Development challenges (ratings.md §2.6)")
+	legacySrc := fs.Bool("legacy-source-ratings", true, "with --all: keep the source ratings of legacy-backed challenges and rate only later events (ratings.md §2.6); false recomputes the whole timeline")
 	if err := parseFlags(fs, args, false); err != nil {
 		return err
 	}

@@ -91,20 +91,41 @@ func (r *Reader) Stats(ctx context.Context, m stats.Member, q stats.StatsQuery) 
 			"user_id", m.UserID, "handle", m.Handle)
 		return r.opts.Fallback.Stats(ctx, m, q)
 	}
+	return r.buildStats(ctx, l, m, q.GroupIDs, filter, res.Stats)
+}
+
+// StatsFromRows builds /stats from canonical rows with the legacy reader's rules (api.md §6.7:
+// the shared builder, no read-time enrichment, maxRating falling back to memberMaxRating)
+// instead of the member's legacy tables. The parity checker builds what the legacy reader would
+// show for the rows the backfill derives from every source.
+func (r *Reader) StatsFromRows(ctx context.Context, m stats.Member, q stats.StatsQuery, rows []stats.StatRow) ([]stats.MemberStats, error) {
+	l, err := r.dims.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	filter, ok := unified.ResolveFilter(l, q.TrackID, q.TypeID)
+	if !ok {
+		return []stats.MemberStats{}, nil
+	}
+	return r.buildStats(ctx, l, m, q.GroupIDs, filter, rows)
+}
+
+func (r *Reader) buildStats(ctx context.Context, l *dimension.Lookup, m stats.Member, groups []int64, filter stats.Filter, rows []stats.StatRow) ([]stats.MemberStats, error) {
 	byGroup := map[int64][]stats.StatRow{}
-	for _, row := range res.Stats {
+	for _, row := range rows {
 		g := unified.GroupOf(row.GroupID, r.opts.PublicGroupID)
 		byGroup[g] = append(byGroup[g], row)
 	}
 	var stored *stats.StoredMaxRating
 	loaded := false
 	items := []stats.MemberStats{}
-	for _, g := range dedupe(q.GroupIDs) {
+	for _, g := range dedupe(groups) {
 		rows := stats.FilterStatRows(l, byGroup[g], filter)
 		if len(rows) == 0 {
 			continue
 		}
 		if !loaded {
+			var err error
 			if stored, err = r.storedMaxRating(ctx, m.UserID); err != nil {
 				return nil, err
 			}
@@ -163,14 +184,32 @@ func (r *Reader) History(ctx context.Context, m stats.Member, q stats.HistoryQue
 	if err != nil {
 		return nil, err
 	}
+	return r.buildHistory(ctx, l, m, q.GroupIDs, filter, res.History)
+}
+
+// HistoryFromRows builds /stats/history from canonical rows with the legacy reader's rules (see
+// StatsFromRows).
+func (r *Reader) HistoryFromRows(ctx context.Context, m stats.Member, q stats.HistoryQuery, rows []stats.HistoryRow) ([]stats.MemberHistory, error) {
+	l, err := r.dims.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	filter, ok := unified.ResolveFilter(l, q.TrackID, q.TypeID)
+	if !ok {
+		return []stats.MemberHistory{}, nil
+	}
+	return r.buildHistory(ctx, l, m, q.GroupIDs, filter, rows)
+}
+
+func (r *Reader) buildHistory(ctx context.Context, l *dimension.Lookup, m stats.Member, groups []int64, filter stats.Filter, rows []stats.HistoryRow) ([]stats.MemberHistory, error) {
 	byGroup := map[int64][]stats.HistoryRow{}
 	var ids []string
-	for _, h := range stats.FilterHistoryRows(l, res.History, filter) {
+	for _, h := range stats.FilterHistoryRows(l, rows, filter) {
 		g := unified.GroupOf(h.GroupID, r.opts.PublicGroupID)
 		byGroup[g] = append(byGroup[g], h)
 		ids = append(ids, h.ChallengeID)
 	}
-	return unified.BuildHistories(ctx, l, r.challenges, m, q.GroupIDs, byGroup, ids)
+	return unified.BuildHistories(ctx, l, r.challenges, m, groups, byGroup, ids)
 }
 
 // Distribution implements stats.Reader from members_legacy."distributionStats" (api.md §8.3).

@@ -18,7 +18,11 @@ import (
 
 // BulkOptions configure RerateAll.
 type BulkOptions struct {
-	// UseLegacySourceRatings keeps the source ratings of legacy-backed challenges (§2.6).
+	// UseLegacySourceRatings keeps the source ratings of legacy-backed challenges (§2.6): their
+	// participants' challengeResult old/new ratings are taken as they are and carried forward,
+	// so only events after the legacy export are rated. It applies to both engines (for Marathon
+	// Match the source is the member's best challengeResult row of the event); a participant of
+	// a legacy-backed event without a source rating is not rated there.
 	UseLegacySourceRatings bool
 	// PageSize is the number of challenges read at a time (default 500); memory is bounded by
 	// the page, the carried states and the per-member aggregates.
@@ -141,7 +145,7 @@ func (s *Service) RerateAll(ctx context.Context, d Dimension, o BulkOptions) (Bu
 					b, _ := rp.Lookup(p.MemberID)
 					befores = append(befores, b)
 				}
-				legacySource := o.UseLegacySourceRatings && legacy[i] && d.Engine() == Development
+				legacySource := o.UseLegacySourceRatings && legacy[i]
 				if legacySource {
 					results = results[:0]
 					for k, p := range ps {
@@ -250,11 +254,12 @@ func (s *Service) RerateAll(ctx context.Context, d Dimension, o BulkOptions) (Bu
 func (s *Service) bulkEvents(ctx context.Context, d Dimension, events []entry) ([][]ratings.Participant, [][]sourceRatings, [][]int, error) {
 	parts := make([][]ratings.Participant, len(events))
 	if d.Engine() == Marathon {
-		rows, err := s.marathonParticipants(ctx, events)
+		rows, rowSrcs, err := s.marathonParticipantsWithSources(ctx, events)
 		if err != nil {
 			return nil, nil, nil, err
 		}
 		places := make([][]int, len(events))
+		psrc := make([][]sourceRatings, len(events))
 		for i := range events {
 			ev, err := ratings.BuildMMEvent(rows[i], ratings.DefaultScoringConfig())
 			if err != nil {
@@ -262,13 +267,15 @@ func (s *Service) bulkEvents(ctx context.Context, d Dimension, events []entry) (
 			}
 			parts[i] = ev.Participants
 			places[i] = ev.Placements()
+			psrc[i] = make([]sourceRatings, len(ev.Participants))
 			for j, p := range places[i] {
 				if p == 0 {
 					places[i][j] = ev.Participants[j].SourcePlacement
 				}
+				psrc[i][j] = rowSrcs[i][ev.Participants[j].RowIndex]
 			}
 		}
-		return parts, nil, places, nil
+		return parts, psrc, places, nil
 	}
 	rows, srcs, wins, err := s.developParticipants(ctx, events)
 	if err != nil {

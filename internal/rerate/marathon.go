@@ -96,9 +96,17 @@ func (s *Service) marathonHistory(ctx context.Context, l *dimension.Lookup, user
 
 // marathonParticipants loads the post-SQL rows of §3.2 for events, per event index.
 func (s *Service) marathonParticipants(ctx context.Context, events []entry) ([][]ratings.MMRow, error) {
+	rows, _, err := s.marathonParticipantsWithSources(ctx, events)
+	return rows, err
+}
+
+// marathonParticipantsWithSources is marathonParticipants plus, per row, the source old/new
+// rating of the member's best challengeResult row (legacy-source bulk replays).
+func (s *Service) marathonParticipantsWithSources(ctx context.Context, events []entry) ([][]ratings.MMRow, [][]sourceRatings, error) {
 	out := make([][]ratings.MMRow, len(events))
+	srcs := make([][]sourceRatings, len(events))
 	if len(events) == 0 {
-		return out, nil
+		return out, srcs, nil
 	}
 	byCanon := map[string]int{}
 	var aliases, canon []string
@@ -110,7 +118,7 @@ func (s *Service) marathonParticipants(ctx context.Context, events []entry) ([][
 	}
 	res, err := reviewsdb.New(s.cfg.Reviews).ListRerateMMRows(ctx, reviewsdb.ListRerateMMRowsParams{Aliases: aliases, CanonIds: canon})
 	if err != nil {
-		return nil, sourceErr(err, MsgReviewUnavailable, "load Marathon Match submissions")
+		return nil, nil, sourceErr(err, MsgReviewUnavailable, "load Marathon Match submissions")
 	}
 	for _, r := range res {
 		if _, err := ratings.CanonicalMemberID(r.MemberID); err != nil {
@@ -119,8 +127,17 @@ func (s *Service) marathonParticipants(ctx context.Context, events []entry) ([][
 		i := byCanon[r.CanonID]
 		out[i] = append(out[i], mmRow(r.SubmissionID, r.MemberID, r.Status, r.Placement, r.AggregateScore, r.FinalScore, r.FinalScoreNull,
 			r.CrFinalScore, r.CrFinalScoreNull, tsVal(r.ReviewedDate), tsVal(r.SummationCreatedAt), tsVal(r.SubmissionCreatedAt)))
+		srcs[i] = append(srcs[i], sourceRatings{Old: float(r.CrOldRating), New: float(r.CrNewRating)})
 	}
-	return out, nil
+	return out, srcs, nil
+}
+
+func float(v *int32) *float64 {
+	if v == nil {
+		return nil
+	}
+	f := float64(*v)
+	return &f
 }
 
 // marathonAggregates are the memberStats aggregates of §3.6, from the whole target history.

@@ -95,7 +95,8 @@ const listParityUnifiedStats = `-- name: ListParityUnifiedStats :many
 SELECT s."userId", s."groupId", s."trackId", s."typeId", s."challenges", s."wins",
        s."mostRecentSubmission", s."mostRecentEventDate", s."rating", s."globalRank",
        s."countryRank", s."schoolRank", s."volatility", s."maxRating", s."minRating", s."avgRank",
-       s."avgNumSubmissions", s."bestRank", s."topFiveFinishes", s."topTenFinishes", s."details"
+       s."avgNumSubmissions", s."bestRank", s."topFiveFinishes", s."topTenFinishes", s."details",
+       s."updatedBy"
 FROM members."memberStats" s
 WHERE s."userId" = ANY($1::bigint[])
 ORDER BY s."userId", s."id"
@@ -123,6 +124,7 @@ type ListParityUnifiedStatsRow struct {
 	TopFiveFinishes      *int32
 	TopTenFinishes       *int32
 	Details              []byte
+	UpdatedBy            *string
 }
 
 // Bulk loaders of the unified rows of a batch of members (parity per-member checks).
@@ -157,6 +159,7 @@ func (q *Queries) ListParityUnifiedStats(ctx context.Context, userIds []int64) (
 			&i.TopFiveFinishes,
 			&i.TopTenFinishes,
 			&i.Details,
+			&i.UpdatedBy,
 		); err != nil {
 			return nil, err
 		}

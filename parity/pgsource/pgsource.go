@@ -20,12 +20,14 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/memberstats/memberstats/internal/backfill"
 	"github.com/memberstats/memberstats/internal/dimension"
 	"github.com/memberstats/memberstats/internal/legacy"
 	"github.com/memberstats/memberstats/internal/mapping"
 	"github.com/memberstats/memberstats/internal/stats"
 	"github.com/memberstats/memberstats/internal/store"
 	"github.com/memberstats/memberstats/internal/store/challengesdb"
+	"github.com/memberstats/memberstats/internal/store/reviewsdb"
 	"github.com/memberstats/memberstats/parity"
 )
 
@@ -38,6 +40,9 @@ type Opts struct {
 	LegacyBatch int
 	Workers     int
 	Logger      *slog.Logger
+	// Reviews, when set, is the review database: each member's expected rows are then derived
+	// from every source as the backfill builds them (MemberData.Expected, parity.Expect).
+	Reviews reviewsdb.DBTX
 }
 
 // Source implements parity.Source.
@@ -45,6 +50,8 @@ type Source struct {
 	members    store.DBTX
 	challenges challengesdb.DBTX
 	opts       Opts
+	deriver    *backfill.Deriver
+	reviews    reviewsdb.DBTX
 
 	once sync.Once
 	lab  *dimension.Lookup
@@ -67,7 +74,12 @@ func New(members store.DBTX, challenges challengesdb.DBTX, o Opts) *Source {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Source{members: members, challenges: challenges, opts: o}
+	s := &Source{members: members, challenges: challenges, opts: o}
+	if o.Reviews != nil {
+		s.reviews = backfill.NewLazyReviewDB(o.Reviews)
+		s.deriver = backfill.NewDeriver(challenges, s.reviews)
+	}
+	return s
 }
 
 func (s *Source) lookup(ctx context.Context) (*dimension.Lookup, error) {
@@ -302,8 +314,15 @@ func (s *Source) Load(ctx context.Context, members []stats.Member) (map[int64]*p
 		}
 		d.Unified.Stats = append(d.Unified.Stats, row)
 		addGroup(r.UserId, r.GroupId)
+		if r.UpdatedBy != nil && parity.IsRerateActor(*r.UpdatedBy) {
+			if d.ReratedStats == nil {
+				d.ReratedStats = map[stats.StatKey]bool{}
+			}
+			d.ReratedStats[row.Key()] = true
+		}
 	}
 	var nullRated []string
+	nullUsers := map[int64]bool{}
 	for _, r := range uHist {
 		if d := out[r.UserId]; d != nil {
 			h := toHistoryRow(r)
@@ -311,6 +330,7 @@ func (s *Source) Load(ctx context.Context, members []stats.Member) (map[int64]*p
 			addGroup(r.UserId, r.GroupId)
 			if h.NewRating == nil {
 				nullRated = append(nullRated, h.ChallengeID)
+				nullUsers[r.UserId] = true
 			}
 		}
 	}
@@ -323,8 +343,17 @@ func (s *Source) Load(ctx context.Context, members []stats.Member) (map[int64]*p
 	var (
 		challenges stats.Challenges
 		intents    map[string]parity.Intent
+		derived    map[int64]backfill.Derivation
 	)
 	g, gctx = errgroup.WithContext(ctx)
+	if s.deriver != nil {
+		g.Go(func() (err error) {
+			if derived, err = s.deriver.Derive(gctx, l, legacyIn, ids); err != nil {
+				return fmt.Errorf("derive expected rows: %w", err)
+			}
+			return nil
+		})
+	}
 	g.Go(func() (err error) {
 		challenges, err = s.challengeInfos(gctx, dedupe(historyIDs))
 		return err
@@ -333,6 +362,13 @@ func (s *Source) Load(ctx context.Context, members []stats.Member) (map[int64]*p
 		intents, err = s.intents(gctx, dedupe(nullRated))
 		return err
 	})
+	var scored map[int64]map[string]bool
+	if s.reviews != nil {
+		g.Go(func() (err error) {
+			scored, err = s.scored(gctx, slices.Sorted(maps.Keys(nullUsers)), dedupe(nullRated))
+			return err
+		})
+	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
@@ -347,6 +383,13 @@ func (s *Source) Load(ctx context.Context, members []stats.Member) (map[int64]*p
 			}
 			for _, p := range in.HistoryParents {
 				legacyGroup(addGroup, id, p.IsPrivate, p.GroupID)
+			}
+		}
+		if dv, ok := derived[id]; ok {
+			exp := parity.Expect(parity.Side{Stats: dv.Stats, History: dv.History}, dv.KeepStored, d.Unified, d.Rerated)
+			d.Expected = &exp
+			for _, r := range exp.Stats {
+				addGroup(id, r.GroupID)
 			}
 		}
 		d.GroupIDs = sortedGroups(groups[id], s.opts.PublicGroupID)
@@ -365,6 +408,12 @@ func (s *Source) Load(ctx context.Context, members []stats.Member) (map[int64]*p
 		}
 		stats.ApplyMostRecent(res.Stats, res.History)
 		d.Legacy = parity.Side{Stats: res.Stats, History: res.History}
+		if s.reviews != nil && nullUsers[id] {
+			d.Scored = scored[id]
+			if d.Scored == nil {
+				d.Scored = map[string]bool{}
+			}
+		}
 		if len(d.Unified.History) > 0 && len(intents) > 0 {
 			d.Intents = map[string]parity.Intent{}
 			for _, h := range d.Unified.History {
@@ -463,6 +512,74 @@ func (s *Source) intents(ctx context.Context, ids []string) (map[string]parity.I
 				out[k] = it
 			}
 		}
+	}
+	return out, nil
+}
+
+// scored returns, per member, the history challenge ids (of ids) for which the member holds a
+// result the rating engines can rate: a scored challengeResult row under any id alias of the
+// challenge, or a PLACEMENT winner row (ratings.md §2.3). The null-rating check uses it to tell
+// a missing rating from a participation no engine can rate.
+func (s *Source) scored(ctx context.Context, users []int64, ids []string) (map[int64]map[string]bool, error) {
+	if len(users) == 0 || len(ids) == 0 {
+		return nil, nil
+	}
+	infos, err := s.challengeInfos(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	// Every alias of a history id maps back to the ids it stands for.
+	owners := map[string][]string{}
+	for _, id := range ids {
+		aliases := []string{id}
+		if ci, ok := infos[id]; ok {
+			aliases = append(aliases, ci.ID)
+			for _, n := range []*int64{ci.LegacyID, ci.LegacySystemID} {
+				if n != nil {
+					aliases = append(aliases, strconv.FormatInt(*n, 10))
+				}
+			}
+		}
+		slices.Sort(aliases)
+		for _, a := range slices.Compact(aliases) {
+			owners[a] = append(owners[a], id)
+		}
+	}
+	all := slices.Sorted(maps.Keys(owners))
+	textUsers := make([]string, len(users))
+	intUsers := make([]int32, 0, len(users))
+	for i, u := range users {
+		textUsers[i] = strconv.FormatInt(u, 10)
+		if u >= -1<<31 && u < 1<<31 {
+			intUsers = append(intUsers, int32(u))
+		}
+	}
+	out := map[int64]map[string]bool{}
+	mark := func(user int64, challenge string) {
+		set := out[user]
+		if set == nil {
+			set = map[string]bool{}
+			out[user] = set
+		}
+		for _, id := range owners[challenge] {
+			set[id] = true
+		}
+	}
+	results, err := reviewsdb.New(s.reviews).ListParityScoredResults(ctx, reviewsdb.ListParityScoredResultsParams{UserIds: textUsers, ChallengeIds: all})
+	if err != nil {
+		return nil, fmt.Errorf("read scored review results: %w", err)
+	}
+	for _, r := range results {
+		if u, err := strconv.ParseInt(strings.TrimSpace(r.UserId), 10, 64); err == nil {
+			mark(u, r.ChallengeId)
+		}
+	}
+	winners, err := challengesdb.New(s.challenges).ListParityPlacedWinners(ctx, challengesdb.ListParityPlacedWinnersParams{UserIds: intUsers, ChallengeIds: all})
+	if err != nil {
+		return nil, fmt.Errorf("read placed winners: %w", err)
+	}
+	for _, w := range winners {
+		mark(int64(w.UserId), w.ChallengeId)
 	}
 	return out, nil
 }

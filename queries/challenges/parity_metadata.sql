@@ -44,3 +44,14 @@ JOIN challenges."Challenge" c ON c."id" = m."id"
 LEFT JOIN challenges."ChallengeLegacy" cl ON cl."challengeId" = c."id"
 JOIN challenges."ChallengeMetadata" md ON md."challengeId" = c."id"
 ORDER BY c."id", md."name";
+
+-- ListParityPlacedWinners lists which of the given members hold a PLACEMENT winner row with a
+-- positive place on one of the given challenges: the Development engine rates those
+-- (ratings.md §2.3), PASSED_REVIEW rows it does not.
+-- name: ListParityPlacedWinners :many
+SELECT DISTINCT w."userId", w."challengeId"
+FROM challenges."ChallengeWinner" w
+WHERE w."userId" = ANY(@user_ids::int[])
+  AND w."challengeId" = ANY(@challenge_ids::text[])
+  AND w."type" = 'PLACEMENT'
+  AND w."placement" > 0;

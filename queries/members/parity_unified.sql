@@ -4,7 +4,8 @@
 SELECT s."userId", s."groupId", s."trackId", s."typeId", s."challenges", s."wins",
        s."mostRecentSubmission", s."mostRecentEventDate", s."rating", s."globalRank",
        s."countryRank", s."schoolRank", s."volatility", s."maxRating", s."minRating", s."avgRank",
-       s."avgNumSubmissions", s."bestRank", s."topFiveFinishes", s."topTenFinishes", s."details"
+       s."avgNumSubmissions", s."bestRank", s."topFiveFinishes", s."topTenFinishes", s."details",
+       s."updatedBy"
 FROM members."memberStats" s
 WHERE s."userId" = ANY(@user_ids::bigint[])
 ORDER BY s."userId", s."id";

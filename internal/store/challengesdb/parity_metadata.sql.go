@@ -143,3 +143,45 @@ func (q *Queries) ListParityChallenges(ctx context.Context, arg ListParityChalle
 	}
 	return items, nil
 }
+
+const listParityPlacedWinners = `-- name: ListParityPlacedWinners :many
+SELECT DISTINCT w."userId", w."challengeId"
+FROM challenges."ChallengeWinner" w
+WHERE w."userId" = ANY($1::int[])
+  AND w."challengeId" = ANY($2::text[])
+  AND w."type" = 'PLACEMENT'
+  AND w."placement" > 0
+`
+
+type ListParityPlacedWinnersParams struct {
+	UserIds      []int32
+	ChallengeIds []string
+}
+
+type ListParityPlacedWinnersRow struct {
+	UserId      int32
+	ChallengeId string
+}
+
+// ListParityPlacedWinners lists which of the given members hold a PLACEMENT winner row with a
+// positive place on one of the given challenges: the Development engine rates those
+// (ratings.md §2.3), PASSED_REVIEW rows it does not.
+func (q *Queries) ListParityPlacedWinners(ctx context.Context, arg ListParityPlacedWinnersParams) ([]ListParityPlacedWinnersRow, error) {
+	rows, err := q.db.Query(ctx, listParityPlacedWinners, arg.UserIds, arg.ChallengeIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListParityPlacedWinnersRow{}
+	for rows.Next() {
+		var i ListParityPlacedWinnersRow
+		if err := rows.Scan(&i.UserId, &i.ChallengeId); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

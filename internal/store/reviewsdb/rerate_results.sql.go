@@ -86,7 +86,8 @@ WITH ids AS (
     ORDER BY rs."submissionId", COALESCE(rs."reviewedDate", rs."createdAt") DESC NULLS LAST, rs."createdAt" DESC,
              rs."aggregateScore" DESC
 ), best AS (
-    SELECT DISTINCT ON (ids.canon, cr."userId") ids.canon, cr."userId", cr."placement", cr."finalScore"
+    SELECT DISTINCT ON (ids.canon, cr."userId") ids.canon, cr."userId", cr."placement", cr."finalScore",
+           cr."oldRating", cr."newRating"
     FROM /* challengeResult */ reviews."challengeResult" cr JOIN ids ON ids.alias = cr."challengeId"
     WHERE cr."validSubmission" IS DISTINCT FROM FALSE AND (cr."finalScore" IS NOT NULL OR cr."placement" > 0)
     ORDER BY ids.canon, cr."userId", cr."placement" ASC NULLS LAST, cr."finalScore" DESC NULLS LAST, cr."createdAt" DESC
@@ -95,7 +96,8 @@ SELECT subs.canon::text AS canon_id, subs."id" AS submission_id, subs."memberId"
        COALESCE(best."placement", subs."placement", 0)::int AS placement, summ."aggregateScore"::float8 AS aggregate_score,
        COALESCE(subs."finalScore"::float8, 0)::float8 AS final_score, (subs."finalScore" IS NULL)::bool AS final_score_null,
        COALESCE(best."finalScore"::float8, 0)::float8 AS cr_final_score, (best."finalScore" IS NULL)::bool AS cr_final_score_null,
-       summ."reviewedDate" AS reviewed_date, summ."createdAt" AS summation_created_at, subs."createdAt" AS submission_created_at
+       summ."reviewedDate" AS reviewed_date, summ."createdAt" AS summation_created_at, subs."createdAt" AS submission_created_at,
+       best."oldRating" AS cr_old_rating, best."newRating" AS cr_new_rating
 FROM subs
 JOIN summ ON summ."submissionId" = subs."id"
 LEFT JOIN best ON best.canon = subs.canon AND best."userId" = subs."memberId"
@@ -121,12 +123,16 @@ type ListRerateMMRowsRow struct {
 	ReviewedDate        pgtype.Timestamp
 	SummationCreatedAt  pgtype.Timestamp
 	SubmissionCreatedAt pgtype.Timestamp
+	CrOldRating         *int32
+	CrNewRating         *int32
 }
 
 // ListRerateMMRows is the Marathon Match participant query of ratings.md §3.2 for several events
 // at once: @aliases[i] is an id alias of the event whose canonical id is @canon_ids[i]. One row
 // per valid submission with its latest ready summation; the member's best challengeResult row
-// for the event (under any alias) overrides the placement and exposes its finalScore.
+// for the event (under any alias) overrides the placement and exposes its finalScore and its
+// source old/new rating (kept for legacy-backed events by a bulk replay with legacy source
+// ratings).
 func (q *Queries) ListRerateMMRows(ctx context.Context, arg ListRerateMMRowsParams) ([]ListRerateMMRowsRow, error) {
 	rows, err := q.db.Query(ctx, listRerateMMRows, arg.Aliases, arg.CanonIds)
 	if err != nil {
@@ -150,6 +156,8 @@ func (q *Queries) ListRerateMMRows(ctx context.Context, arg ListRerateMMRowsPara
 			&i.ReviewedDate,
 			&i.SummationCreatedAt,
 			&i.SubmissionCreatedAt,
+			&i.CrOldRating,
+			&i.CrNewRating,
 		); err != nil {
 			return nil, err
 		}
