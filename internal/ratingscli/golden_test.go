@@ -10,8 +10,14 @@ import (
 	"testing"
 )
 
-// vectorDir is where the shared golden vectors live: /work/shared beside the checkout.
-const vectorDir = "../../../shared/testdata/ratings"
+// vectorDir holds the repository's copy of the shared golden vectors (shared/testdata/ratings,
+// the contract of DECISIONS D11), so the tests run wherever the checkout is;
+// TestGoldenVectors_MatchShared checks the copy against the shared originals when they sit
+// beside the checkout.
+const vectorDir = "testdata"
+
+// sharedVectorDir is where the originals live in the development workspace.
+const sharedVectorDir = "../../../shared/testdata/ratings"
 
 var vectorFiles = []string{"qubits_vectors.json", "mm_vectors.json"}
 
@@ -19,9 +25,29 @@ func readVectors(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(vectorDir, name))
 	if err != nil {
-		t.Fatalf("golden vectors missing (expected shared/ beside the checkout): %v", err)
+		t.Fatalf("golden vectors missing: %v", err)
 	}
 	return b
+}
+
+// TestGoldenVectors_MatchShared fails when the repository's copy of a vector file drifted from
+// the shared original. Where the workspace has no shared/ folder (a bare clone) the copy is
+// the only source and there is nothing to compare.
+func TestGoldenVectors_MatchShared(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat(sharedVectorDir); err != nil {
+		t.Logf("no shared vectors at %s; the repository copy stands alone", sharedVectorDir)
+		return
+	}
+	for _, name := range vectorFiles {
+		want, err := os.ReadFile(filepath.Join(sharedVectorDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(readVectors(t, name), want) {
+			t.Errorf("%s: testdata copy differs from %s; copy it again", name, sharedVectorDir)
+		}
+	}
 }
 
 // TestGoldenVectors runs every public case through the same code path as `ratings check`.
