@@ -434,6 +434,12 @@ func RatedDimension(track, typ, typeID string) bool {
 
 // nullRating classifies history rows with a NULL newRating (parity.md §4.4 d, §9.3).
 func (c *checker) nullRating() {
+	expected := map[stats.HistoryKey]*stats.HistoryRow{}
+	if c.d.Expected != nil {
+		for i := range c.d.Expected.History {
+			expected[c.d.Expected.History[i].Key()] = &c.d.Expected.History[i]
+		}
+	}
 	for _, h := range c.d.Unified.History {
 		if h.NewRating != nil {
 			continue
@@ -454,7 +460,7 @@ func (c *checker) nullRating() {
 		case has && !intent.Rated:
 			f.Severity, f.RatingStatus = SeverityWarning, "unrated"
 			f.Violation = fmt.Sprintf("challengeId=%s has null newRating for an explicitly unrated challenge", h.ChallengeID)
-		case !c.o.StrictUnrated && c.d.Scored != nil && !c.d.Scored[h.ChallengeID]:
+		case !c.o.StrictUnrated && c.d.Scored != nil && !c.d.Scored[h.ChallengeID] && !ratedAtSource(expected[h.Key()]):
 			// A participation without a score (e.g. only a PASSED_REVIEW winner row): the
 			// engines rate eligible scored rows only (ratings.md §2.3), so no rating can exist.
 			f.Severity = SeverityWarning
@@ -465,6 +471,10 @@ func (c *checker) nullRating() {
 		c.add(f)
 	}
 }
+
+// ratedAtSource reports whether the sources give the event a rating (a legacy history row's
+// rating): its NULL in the unified tables is a lost rating, whatever the review data says.
+func ratedAtSource(e *stats.HistoryRow) bool { return e != nil && e.NewRating != nil }
 
 func (c *checker) rankCompleteness() {
 	for _, r := range c.d.Unified.Stats {

@@ -58,6 +58,15 @@ func categories(fs []Finding) map[string]int {
 	return m
 }
 
+// supplement adds a later review-backed challenge to the DEVELOP/Challenge row and history.
+func supplement(sd *Side) {
+	sd.Stats[0].Challenges = p[int64](3)
+	d3 := day(3)
+	sd.Stats[0].MostRecentEventDate = &d3
+	sd.History[1].MostRecent = false
+	sd.History = append(sd.History, stats.HistoryRow{UserID: 1, TrackID: "dev", TypeID: "ch", ChallengeID: "uuid-3", EventDate: d3, NewRating: p[int32](1500), MostRecent: true})
+}
+
 func TestCheckMember_Clean(t *testing.T) {
 	d := cleanMember()
 	if fs := CheckMember(lab, d, CheckOpts{}); len(fs) != 0 {
@@ -79,15 +88,28 @@ func TestCheckMember_Faults(t *testing.T) {
 		{"rating changed by a rerate", func(d *MemberData) {
 			d.Unified.Stats[0].Rating = p[int32](1600)
 			d.Unified.History[1].UpdatedBy = "rerate-member-stats"
+			exp := Expect(d.Legacy, false, d.Unified, d.Rerated)
+			d.Expected = &exp
 		}, CheckOpts{}, map[string]int{CatRatingMismatch + "/warning": 1}},
+		{"rating changed without a rerate, expected derived", func(d *MemberData) {
+			d.Unified.Stats[0].Rating = p[int32](1600)
+			exp := Expect(d.Legacy, false, d.Unified, d.Rerated)
+			d.Expected = &exp
+		}, CheckOpts{}, map[string]int{CatRatingMismatch: 1}},
 		{"counter corrupted", func(d *MemberData) { d.Unified.Stats[1].Challenges = p[int64](5) }, CheckOpts{}, map[string]int{CatTrackSummary: 1}},
 		{"supplement explained by later events", func(d *MemberData) {
-			d.Unified.Stats[0].Challenges = p[int64](3)
-			d3 := day(3)
-			d.Unified.Stats[0].MostRecentEventDate = &d3
-			d.Unified.History[1].MostRecent = false
-			d.Unified.History = append(d.Unified.History, stats.HistoryRow{UserID: 1, TrackID: "dev", TypeID: "ch", ChallengeID: "uuid-3", EventDate: d3, NewRating: p[int32](1500), MostRecent: true})
+			supplement(&d.Unified)
+			derived := d.Legacy
+			derived.Stats, derived.History = slices.Clone(derived.Stats), slices.Clone(derived.History)
+			supplement(&derived)
+			exp := Expect(derived, false, d.Unified, d.Rerated)
+			d.Expected = &exp
 		}, CheckOpts{}, map[string]int{CatTrackSummary + "/warning": 1}},
+		{"supplement that no source backs", func(d *MemberData) {
+			supplement(&d.Unified)
+			exp := Expect(d.Legacy, false, d.Unified, d.Rerated)
+			d.Expected = &exp
+		}, CheckOpts{}, map[string]int{CatTrackSummary: 1}},
 		{"history row deleted", func(d *MemberData) {
 			d.Unified.History = d.Unified.History[1:]
 		}, CheckOpts{}, map[string]int{CatHistoryCount: 1}},

@@ -25,9 +25,10 @@ type RowsBuilder interface {
 	HistoryFromRows(ctx context.Context, m stats.Member, q stats.HistoryQuery, rows []stats.HistoryRow) ([]stats.MemberHistory, error)
 }
 
-// ExplainedBySources marks a reader-diff warning: the unified value is what the backfill
-// derives from the legacy tables plus the review and winner results after the legacy export
-// (and what a rating engine computed from them), so the legacy tables alone cannot show it.
+// ExplainedBySources marks a reader-diff warning: the unified value is what the unified tables
+// must hold given every source — the legacy tables plus the review and winner results after the
+// legacy export, the rating engines' writes and the values the unified writer preserves (D5) —
+// so the legacy tables alone cannot show it.
 const ExplainedBySources = "sources"
 
 // ReaderDiff builds /stats and /stats/history for m with both readers over every group in
