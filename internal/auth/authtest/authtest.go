@@ -4,7 +4,6 @@ package authtest
 
 import (
 	"crypto"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -17,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/memberstats/memberstats/internal/auth"
 )
 
 var b64 = base64.RawURLEncoding
@@ -38,11 +39,11 @@ func Sign(header map[string]any, claims Claims, sign func(input []byte) []byte) 
 
 // HS256 signs claims with secret.
 func HS256(secret string, claims Claims) string {
-	return Sign(map[string]any{"alg": "HS256", "typ": "JWT"}, claims, func(in []byte) []byte {
-		m := hmac.New(sha256.New, []byte(secret))
-		m.Write(in)
-		return m.Sum(nil)
-	})
+	tok, err := auth.SignHS256([]byte(secret), claims)
+	if err != nil {
+		panic(err) // claims of tests always encode
+	}
+	return tok
 }
 
 // None returns an unsigned alg=none token.
