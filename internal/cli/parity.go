@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -97,12 +98,7 @@ func runParity(ctx context.Context, env *Env, args []string) error {
 		return infraError(env, "parity", err)
 	}
 	defer pools.Close()
-	dims := dimension.NewSource(pools.Challenges, time.Hour, env.Logger)
-	uni := unified.NewReader(pools.Members, pools.Challenges, dims, unified.ReaderOpts{PublicGroupID: publicGroup, Logger: env.Logger})
-	// The legacy reader is configured exactly as the API serves STATS_READ_SOURCE=legacy.
-	leg := legacy.NewReader(pools.Members, pools.Challenges, dims, legacy.ReaderOpts{PublicGroupID: publicGroup, Fallback: uni, Logger: env.Logger})
-	src := pgsource.New(pools.Members, pools.Challenges, pgsource.Opts{PublicGroupID: publicGroup, Logger: env.Logger, Reviews: pools.Reviews})
-	ck := &parity.Checker{Source: src, Legacy: leg, Unified: uni, Rows: leg}
+	ck := newParityChecker(pools, publicGroup, env.Logger)
 
 	opts := parity.Options{Samples: *samples, UserIDs: userIDs, Seed: *seed, All: *all, StrictUnrated: *strict,
 		Concurrency: *concurrency, BatchSize: *batch, MaxDiffedWithErrors: *diffLimit, Logger: env.Logger}
@@ -142,6 +138,17 @@ func runParity(ctx context.Context, env *Env, args []string) error {
 		return ExitError{Code: 1}
 	}
 	return nil
+}
+
+// newParityChecker wires the checker over pools: both readers configured exactly as the API
+// serves them, and the source that derives every member's expected rows from all sources.
+func newParityChecker(pools *Pools, publicGroup int64, log *slog.Logger) *parity.Checker {
+	dims := dimension.NewSource(pools.Challenges, time.Hour, log)
+	uni := unified.NewReader(pools.Members, pools.Challenges, dims, unified.ReaderOpts{PublicGroupID: publicGroup, Logger: log})
+	// The legacy reader is configured exactly as the API serves STATS_READ_SOURCE=legacy.
+	leg := legacy.NewReader(pools.Members, pools.Challenges, dims, legacy.ReaderOpts{PublicGroupID: publicGroup, Fallback: uni, Logger: log})
+	src := pgsource.New(pools.Members, pools.Challenges, pgsource.Opts{PublicGroupID: publicGroup, Logger: log, Reviews: pools.Reviews})
+	return &parity.Checker{Source: src, Legacy: leg, Unified: uni, Rows: leg}
 }
 
 // loadPublicGroup reads PUBLIC_GROUP_ID (default 10) the way the server does.

@@ -87,7 +87,7 @@ func (r *Reader) Stats(ctx context.Context, m stats.Member, q stats.StatsQuery) 
 		return nil, err
 	}
 	if !hasParent(in, q.GroupIDs, r.opts.PublicGroupID) && r.opts.Fallback != nil {
-		r.opts.Logger.Warn("no legacy stats row for the requested groups; falling back to the unified reader",
+		r.opts.Logger.Debug("no legacy stats row for the requested groups; falling back to the unified reader",
 			"user_id", m.UserID, "handle", m.Handle)
 		return r.opts.Fallback.Stats(ctx, m, q)
 	}
