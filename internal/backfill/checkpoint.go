@@ -179,7 +179,7 @@ func (s idSet) Has(id int64) bool {
 }
 
 // dbCheckpoint is the exact, transactional resume record (D8): one row per member committed
-// together with the member's writes.
+// together with the member's writes (StartBackfillMember inserts it).
 type dbCheckpoint struct{ key string }
 
 func (c dbCheckpoint) list(ctx context.Context, db store.DBTX) ([]int64, error) {
@@ -197,17 +197,10 @@ func (c dbCheckpoint) reset(ctx context.Context, db store.DBTX) error {
 	return nil
 }
 
-// flush makes every member transaction committed so far durable (see SetLocalAsyncCommit).
+// flush makes every member transaction committed so far durable (see StartBackfillMember).
 func (c dbCheckpoint) flush(ctx context.Context, db store.DBTX) error {
 	if err := store.New(db).FlushBackfillCheckpoint(ctx, c.key); err != nil {
 		return fmt.Errorf("flush checkpoint: %w", err)
-	}
-	return nil
-}
-
-func (c dbCheckpoint) record(ctx context.Context, db store.DBTX, userID int64) error {
-	if err := store.New(db).InsertBackfillCheckpoint(ctx, store.InsertBackfillCheckpointParams{CheckpointKey: c.key, UserID: userID}); err != nil {
-		return fmt.Errorf("record checkpoint of user %d: %w", userID, err)
 	}
 	return nil
 }

@@ -61,32 +61,3 @@ func loadStoredHistory(ctx context.Context, db store.DBTX, userID int64) ([]stat
 	}
 	return out, nil
 }
-
-// keepStoredStats adds the stored rows whose key the build does not produce (runs and members
-// that must not delete, backfill.md §7.3). publicOnly keeps only public stored rows extra.
-func keepStoredStats(built, stored []stats.StatRow) []stats.StatRow {
-	have := make(map[stats.StatKey]bool, len(built))
-	for _, r := range built {
-		have[r.Key()] = true
-	}
-	for _, r := range stored {
-		if !have[r.Key()] {
-			built = append(built, r)
-		}
-	}
-	return built
-}
-
-// keepStoredHistory adds the stored history rows whose key the build does not produce.
-func keepStoredHistory(built, stored []stats.HistoryRow) []stats.HistoryRow {
-	have := make(map[stats.HistoryKey]bool, len(built))
-	for _, r := range built {
-		have[r.Key()] = true
-	}
-	for _, r := range stored {
-		if !have[r.Key()] {
-			built = append(built, r)
-		}
-	}
-	return built
-}

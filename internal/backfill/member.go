@@ -163,23 +163,12 @@ func LoadMember(ctx context.Context, src MemberSources, userID int64) (*MemberBu
 // --skip-history.
 func (m *MemberBuild) Write(ctx context.Context, tx pgx.Tx, actor string) (MemberResult, error) {
 	out, b, userID := m.res, m.b, m.userID
-	st := unified.MemberState{UserID: userID, Stats: append(slices.Clip(b.Public), b.Private...), History: b.History}
-	if !b.Replace {
-		stored, err := loadStoredStats(ctx, tx, userID)
-		if err != nil {
-			return out, err
-		}
-		st.Stats = keepStoredStats(st.Stats, stored)
-		storedHist, err := loadStoredHistory(ctx, tx, userID)
-		if err != nil {
-			return out, err
-		}
-		st.History = keepStoredHistory(st.History, storedHist)
-	}
+	st := unified.MemberState{UserID: userID, Stats: append(slices.Clip(b.Public), b.Private...), History: b.History,
+		KeepStoredStats: !b.Replace, KeepStoredHistory: !b.Replace}
 	w := unified.NewWriter(m.src.Dims, unified.WriterOpts{Actor: actor})
 	var err error
 	if out.Write, err = w.WriteMember(ctx, tx, st, unified.Scope{}); err != nil {
-		return out, fmt.Errorf("write user %d: %w", userID, err)
+		return out, err
 	}
 	return out, nil
 }

@@ -331,62 +331,80 @@ type batchData struct {
 	legacy   map[int64]*mapping.Legacy
 	reviews  map[int64][]reviewRow
 	winners  map[int64][]winnerRow
-	timings  timings
+	// stored are the members' stored unified rows (pipelined writes only).
+	stored  map[int64]*unified.Stored
+	timings timings
 }
 
-// loop runs the batches; the next batch's sources load while the current one writes.
+// readAhead is how many batches load their sources together: the source queries are planned
+// anew for each call (their plans depend on the id list), so fewer, larger calls cost less.
+const readAhead = 5
+
+// loop runs the batches; the sources of the next batches load while the current ones write.
 func (r *runner) loop(ctx context.Context, sources []idSource, skip idSet) error {
 	p := newPlanner(sources, 1000, r.o.Shard, r.o.Limit, skip)
 	nBatches := (r.total + r.o.BatchSize - 1) / r.o.BatchSize
-	loaded := make(chan *batchData, 1)
+	loaded := make(chan *batchData, readAhead)
 	loadErr := make(chan error, 1)
 	go func() {
 		defer close(loaded)
-		for i := 1; ; i++ {
-			var ids []int64
-			for {
-				batch, skipped, err := p.next(ctx, r.o.BatchSize-len(ids))
-				if err != nil {
-					loadErr <- err
-					return
+		for i := 1; ; {
+			var group [][]int64
+			for len(group) < readAhead {
+				var ids []int64
+				for {
+					batch, skipped, err := p.next(ctx, r.o.BatchSize-len(ids))
+					if err != nil {
+						loadErr <- err
+						return
+					}
+					ids = append(ids, batch...)
+					if len(ids) == r.o.BatchSize || (len(batch) == 0 && skipped == 0) {
+						break
+					}
 				}
-				ids = append(ids, batch...)
-				if len(ids) == r.o.BatchSize || (len(batch) == 0 && skipped == 0) {
+				if len(ids) == 0 {
 					break
 				}
+				group = append(group, ids)
 			}
-			if len(ids) == 0 {
+			if len(group) == 0 {
 				return
 			}
-			bd, err := r.load(ctx, i, ids)
+			bds, err := r.loadGroup(ctx, i, group)
 			if err != nil {
 				loadErr <- err
 				return
 			}
-			select {
-			case loaded <- bd:
-			case <-ctx.Done():
-				return
+			for _, bd := range bds {
+				select {
+				case loaded <- bd:
+				case <-ctx.Done():
+					return
+				}
 			}
+			i += len(group)
 		}
 	}()
 	offset := 0
-	nextAnalyze := 1000
+	an := &analyzer{next: 100}
+	defer an.wait()
 	for bd := range loaded {
 		if ctx.Err() != nil {
 			break
 		}
-		if !r.o.CSVOnly && r.sum.Users >= nextAnalyze {
-			// Statistics of growing target tables, at 1k, 2k, 4k, ... members.
-			if err := store.New(r.pools.Members).AnalyzeBackfillTables(ctx); err != nil && ctx.Err() == nil {
-				return fmt.Errorf("analyze the unified tables: %w", err)
+		if !r.o.CSVOnly {
+			if err := an.maybe(ctx, r.pools.Members, r.sum.Users); err != nil {
+				return err
 			}
-			nextAnalyze *= 2
 		}
 		if err := r.processBatch(ctx, bd, nBatches, offset); err != nil {
 			return err
 		}
 		offset += len(bd.ids)
+	}
+	if err := an.wait(); err != nil {
+		return err
 	}
 	select {
 	case err := <-loadErr:
@@ -400,6 +418,108 @@ func (r *runner) loop(ctx context.Context, sources []idSource, skip idSet) error
 		return ErrInterrupted
 	}
 	return nil
+}
+
+// analyzer refreshes the statistics of the growing target tables at 100, 1k, 10k, ...
+// members. The member statements are planned once per connection and their plans cached: made
+// for the near-empty tables of a run's start they scan instead of using the userId indexes,
+// until an ANALYZE invalidates them; once made for tables with rows, they stay index lookups.
+// Each ANALYZE runs beside the member writes (it takes no lock they wait for); the next one
+// starts after it has finished.
+type analyzer struct {
+	next    int
+	running chan error
+}
+
+func (a *analyzer) maybe(ctx context.Context, db store.DBTX, users int) error {
+	if a.running != nil {
+		select {
+		case err := <-a.running:
+			a.running = nil
+			if err != nil {
+				return err
+			}
+		default:
+			return nil
+		}
+	}
+	if users < a.next {
+		return nil
+	}
+	a.next *= 10
+	a.running = make(chan error, 1)
+	go func(done chan<- error) {
+		err := store.New(db).AnalyzeBackfillTables(context.WithoutCancel(ctx))
+		if err != nil && ctx.Err() == nil {
+			err = fmt.Errorf("analyze the unified tables: %w", err)
+		} else {
+			err = nil
+		}
+		done <- err
+	}(a.running)
+	return nil
+}
+
+// wait waits for a running ANALYZE and returns its error.
+func (a *analyzer) wait() error {
+	if a.running == nil {
+		return nil
+	}
+	err := <-a.running
+	a.running = nil
+	return err
+}
+
+// loadGroup loads the sources of consecutive batches (numbered from index) in one load and
+// splits them; each batch's timings are its share of the load's, by number of ids.
+func (r *runner) loadGroup(ctx context.Context, index int, group [][]int64) ([]*batchData, error) {
+	if len(group) == 1 {
+		bd, err := r.load(ctx, index, group[0])
+		if err != nil {
+			return nil, err
+		}
+		return []*batchData{bd}, nil
+	}
+	var all []int64
+	for _, ids := range group {
+		all = append(all, ids...)
+	}
+	whole, err := r.load(ctx, index, all)
+	if err != nil {
+		return nil, err
+	}
+	existing := idSet(whole.existing)
+	out := make([]*batchData, len(group))
+	for i, ids := range group {
+		bd := &batchData{index: index + i, ids: ids, legacy: map[int64]*mapping.Legacy{}, reviews: map[int64][]reviewRow{},
+			winners: map[int64][]winnerRow{}}
+		if whole.stored != nil {
+			bd.stored = map[int64]*unified.Stored{}
+		}
+		for _, id := range ids {
+			if !existing.Has(id) {
+				continue
+			}
+			bd.existing = append(bd.existing, id)
+			if v, ok := whole.legacy[id]; ok {
+				bd.legacy[id] = v
+			}
+			if v, ok := whole.reviews[id]; ok {
+				bd.reviews[id] = v
+			}
+			if v, ok := whole.winners[id]; ok {
+				bd.winners[id] = v
+			}
+			if v, ok := whole.stored[id]; ok {
+				bd.stored[id] = v
+			}
+		}
+		for _, l := range whole.timings.labels {
+			bd.timings.add(l, whole.timings.vals[l]*time.Duration(len(ids))/time.Duration(len(all)))
+		}
+		out[i] = bd
+	}
+	return out, nil
 }
 
 // load reads a batch's sources: existing members first, then one query per source table.
@@ -451,6 +571,13 @@ func (r *runner) load(ctx context.Context, index int, ids []int64) (*batchData, 
 		return nil, err
 	}
 	bd.timings.add("challengeMetadata", time.Since(t))
+	if r.pipelined() {
+		t = time.Now()
+		if bd.stored, err = unified.ReadStored(ctx, r.pools.Members, existing); err != nil {
+			return nil, err
+		}
+		bd.timings.add("unifiedRows", time.Since(t))
+	}
 	return bd, nil
 }
 
@@ -473,29 +600,12 @@ func (r *runner) processBatch(ctx context.Context, bd *batchData, nBatches, offs
 		r.logMissing(bd.ids, bd.existing)
 	}
 	outs := make([]memberOutcome, len(bd.existing))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(r.o.Concurrency)
-	// Member transactions run to completion even when a signal arrives (they are short);
-	// only starting new members stops.
-	wctx := context.WithoutCancel(ctx)
-	for i, id := range bd.existing {
-		if gctx.Err() != nil {
-			break
-		}
-		g.Go(func() error {
-			if gctx.Err() != nil {
-				return nil
-			}
-			out, err := r.member(wctx, bd, id)
-			if err != nil {
-				return err
-			}
-			outs[i] = out
-			r.done.Add(1)
-			return nil
-		})
+	var werr error
+	if r.pipelined() {
+		werr = r.writePipelined(ctx, bd, outs)
+	} else {
+		werr = r.writeEach(ctx, bd, outs)
 	}
-	werr := g.Wait()
 	writePhase := time.Since(t0)
 
 	var completed []int64
@@ -647,85 +757,6 @@ func (r *runner) logSlow(bd *batchData, nBatches int, outs []memberOutcome) {
 	}
 }
 
-// member builds one member and (unless CSV) writes it with its checkpoint row in one
-// transaction.
-func (r *runner) member(ctx context.Context, bd *batchData, id int64) (memberOutcome, error) {
-	t := time.Now()
-	in := memberInput{UserID: id, Legacy: bd.legacy[id], Reviews: bd.reviews[id], Winners: bd.winners[id]}
-	if in.Legacy == nil {
-		in.Legacy = &mapping.Legacy{UserID: id}
-	}
-	in.Challenges = r.cache.forMember(challengeKeys(in))
-	mapped, err := mapping.Map(r.dims, *in.Legacy, in.Challenges)
-	if err != nil {
-		return memberOutcome{}, fmt.Errorf("map legacy rows of user %d: %w", id, err)
-	}
-	b := r.b.build(in, mapped)
-	out := memberOutcome{build: b, aggDur: time.Since(t)}
-	for _, s := range b.Skipped {
-		r.log.Warn(s, "user_id", id)
-	}
-	if len(b.Public) == 0 && len(b.Private) == 0 {
-		r.log.Info(fmt.Sprintf("No challenge stats found for user %d", id))
-	}
-	if r.o.CSVOnly {
-		out.rows, out.done = b.Public, true
-		return out, nil
-	}
-	if b.ReplaceEmpty {
-		r.log.Info(fmt.Sprintf("User %d has no legacy, review or winner data any more; deleting their stale unified public rows", id))
-	}
-	t = time.Now()
-	err = pgx.BeginFunc(ctx, r.pools.Members, func(tx pgx.Tx) error {
-		if err := store.New(tx).SetLocalAsyncCommit(ctx); err != nil {
-			return fmt.Errorf("write user %d: %w", id, err)
-		}
-		st := unified.MemberState{UserID: id, Stats: append(slices.Clip(b.Public), b.Private...), History: b.History}
-		if !b.Replace {
-			stored, err := loadStoredStats(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			st.Stats = keepStoredStats(st.Stats, r.inScopeStats(stored))
-		}
-		if r.o.SkipHistory || !b.Replace {
-			stored, err := loadStoredHistory(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			if r.o.SkipHistory {
-				st.History = r.inScopeHistory(stored)
-			} else {
-				st.History = keepStoredHistory(st.History, r.inScopeHistory(stored))
-			}
-		}
-		res, err := r.writer.WriteMember(ctx, tx, st, r.scope)
-		if err != nil {
-			return fmt.Errorf("write user %d: %w", id, err)
-		}
-		out.res = res
-		if r.rerater != nil {
-			// D6: one replay per dimension at a time; the lock is held until this member
-			// commits, so the pass is serial (the reason the runbook uses --skip-rerate).
-			if err := rerate.LockDimension(ctx, tx, rerate.DevelopChallenge); err != nil {
-				return err
-			}
-			rr, err := r.rerater.ReplayMemberTx(ctx, tx, id, rerate.DevelopChallenge, rerate.MemberOptions{UseLegacySourceRatings: true, AllowEmpty: true})
-			if err != nil {
-				return fmt.Errorf("rerate user %d: %w", id, err)
-			}
-			out.rerate = rr
-		}
-		return r.dbck.record(ctx, tx, id)
-	})
-	if err != nil {
-		return memberOutcome{}, err
-	}
-	out.writeDur = time.Since(t)
-	out.done = true
-	return out, nil
-}
-
 // checkpointFileEvery bounds how often the checkpoint file is rewritten: each rewrite copies the
 // whole file, so rewriting it after every batch would make a run quadratic in its length. The
 // checkpoint table is the exact record in between (D8).
@@ -767,15 +798,6 @@ func (r *runner) recalculateRanks(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("recalculate development ranks: %w", err)
 	}
 	return n, nil
-}
-
-// inScopeStats keeps the stored rows a filtered run may pass to the writer.
-func (r *runner) inScopeStats(rows []stats.StatRow) []stats.StatRow {
-	return slices.DeleteFunc(rows, func(s stats.StatRow) bool { return !r.b.matches(s.TrackID, s.TypeID) })
-}
-
-func (r *runner) inScopeHistory(rows []stats.HistoryRow) []stats.HistoryRow {
-	return slices.DeleteFunc(rows, func(h stats.HistoryRow) bool { return !r.b.matches(h.TrackID, h.TypeID) })
 }
 
 // timings is an ordered list of labelled durations.

@@ -71,11 +71,17 @@ func LockDimension(ctx context.Context, tx pgx.Tx, d Dimension) error {
 	return nil
 }
 
+// MemberStripe is the lock stripe of userID (LockMembers; the backfill takes it through
+// StartBackfillMember).
+func MemberStripe(userID int64) int32 {
+	return int32(((userID % MemberStripes) + MemberStripes) % MemberStripes)
+}
+
 // LockMembers takes the lock stripes of userIDs (ascending, once each) until tx ends.
 func LockMembers(ctx context.Context, tx pgx.Tx, userIDs ...int64) error {
 	stripes := make([]int32, 0, len(userIDs))
 	for _, id := range userIDs {
-		stripes = append(stripes, int32(((id%MemberStripes)+MemberStripes)%MemberStripes))
+		stripes = append(stripes, MemberStripe(id))
 	}
 	slices.Sort(stripes)
 	stripes = slices.Compact(stripes)

@@ -10,12 +10,15 @@ import (
 )
 
 const analyzeBackfillTables = `-- name: AnalyzeBackfillTables :exec
-ANALYZE members."memberStats", members."memberStatsHistory", members."memberMaxRating", members."memberStatsBackfillCheckpoint"
+ANALYZE members."memberStats" ("userId", "id"), members."memberStatsHistory" ("userId", "id"),
+    members."memberMaxRating" ("userId"), members."memberStatsBackfillCheckpoint" ("checkpointKey", "userId")
 `
 
 // AnalyzeBackfillTables refreshes the planner statistics of the tables a backfill fills. A bulk
 // load starting from empty tables otherwise keeps plans (including cached generic plans) made
-// for empty tables until autovacuum catches up, and per-member lookups turn into scans.
+// for empty tables until autovacuum catches up, and per-member lookups turn into scans. Only the
+// columns the member statements look rows up by are analyzed: the run's own plans need no more,
+// and the full ANALYZE after the load (docs/OPERATIONS.md) covers the rest.
 func (q *Queries) AnalyzeBackfillTables(ctx context.Context) error {
 	_, err := q.db.Exec(ctx, analyzeBackfillTables)
 	return err
@@ -81,7 +84,7 @@ type InsertBackfillCheckpointParams struct {
 }
 
 // InsertBackfillCheckpoint records one member as processed; it runs inside the member's write
-// transaction.
+// transaction (GuardBackfillMember does it for pipelined members).
 func (q *Queries) InsertBackfillCheckpoint(ctx context.Context, arg InsertBackfillCheckpointParams) error {
 	_, err := q.db.Exec(ctx, insertBackfillCheckpoint, arg.CheckpointKey, arg.UserID)
 	return err
@@ -114,14 +117,16 @@ func (q *Queries) ListBackfillCheckpointUserIDs(ctx context.Context, checkpointK
 	return items, nil
 }
 
-const setLocalAsyncCommit = `-- name: SetLocalAsyncCommit :exec
-SELECT set_config('synchronous_commit', 'off', true)
+const startBackfillMember = `-- name: StartBackfillMember :exec
+SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(1836281189, $1::int)
 `
 
-// SetLocalAsyncCommit makes the current member transaction commit without waiting for its WAL
-// flush; atomicity is unchanged, and FlushBackfillCheckpoint restores durability before the
-// checkpoint file names the member.
-func (q *Queries) SetLocalAsyncCommit(ctx context.Context) error {
-	_, err := q.db.Exec(ctx, setLocalAsyncCommit)
+// StartBackfillMember is the first statement of a member's write transaction. It makes the
+// transaction commit without waiting for its WAL flush (atomicity is unchanged, and
+// FlushBackfillCheckpoint restores durability before the checkpoint file names the member), and
+// it takes the member's lock stripe (the namespace of LockRerateMember, in rerate_history.sql)
+// so that a refresh or rerate of the member never interleaves with its rebuild (D6).
+func (q *Queries) StartBackfillMember(ctx context.Context, stripe int32) error {
+	_, err := q.db.Exec(ctx, startBackfillMember, stripe)
 	return err
 }

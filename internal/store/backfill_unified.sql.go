@@ -9,6 +9,52 @@ import (
 	"context"
 )
 
+const guardBackfillMember = `-- name: GuardBackfillMember :one
+WITH u AS (
+    SELECT $1::bigint AS "userId"
+), g AS (
+    SELECT (COALESCE((SELECT string_agg(s."id"::text || ':' || s.xmin::text, ',' ORDER BY s."id")
+              FROM members."memberStats" s WHERE s."userId" = u."userId"), '') || '|' ||
+    COALESCE((SELECT string_agg(h."id"::text || ':' || h.xmin::text, ',' ORDER BY h."id")
+              FROM members."memberStatsHistory" h WHERE h."userId" = u."userId"), '') || '|' ||
+    COALESCE((SELECT m."id"::text || ':' || m.xmin::text
+              FROM members."memberMaxRating" m WHERE m."userId" = u."userId"), '')) = $2::text AS ok
+    FROM u
+), processed AS (
+    INSERT INTO members."memberStatsBackfillCheckpoint" ("checkpointKey", "userId")
+    SELECT $3::text, $1::bigint FROM g WHERE g.ok
+    ON CONFLICT ("checkpointKey", "userId") DO NOTHING
+)
+SELECT g.ok::boolean AS ok, (CASE WHEN g.ok THEN '' ELSE set_config('transaction_read_only', 'on', true) END)::text AS read_only
+FROM g
+`
+
+type GuardBackfillMemberParams struct {
+	UserID        int64
+	Fingerprint   string
+	CheckpointKey string
+}
+
+type GuardBackfillMemberRow struct {
+	Ok       bool
+	ReadOnly string
+}
+
+// GuardBackfillMember follows StartBackfillMember in a member transaction that the backfill
+// pipelines with other members' transactions: the writes queued after it were planned against
+// ReadUnifiedMemberStates' read of the batch, so it checks that the member's rows are still the
+// versions read (the same fingerprint expression). When they are, it records the member in the
+// checkpoint table (the row commits with the member's writes, D8). When they are not (a refresh
+// or rerate of the member committed in between), it makes the transaction read-only, so that
+// none of the planned writes can run and nothing of the member commits; the backfill then
+// rewrites the member in a transaction of its own.
+func (q *Queries) GuardBackfillMember(ctx context.Context, arg GuardBackfillMemberParams) (GuardBackfillMemberRow, error) {
+	row := q.db.QueryRow(ctx, guardBackfillMember, arg.UserID, arg.Fingerprint, arg.CheckpointKey)
+	var i GuardBackfillMemberRow
+	err := row.Scan(&i.Ok, &i.ReadOnly)
+	return i, err
+}
+
 const listBackfillMemberHistory = `-- name: ListBackfillMemberHistory :many
 SELECT id, "userId", "trackId", "typeId", "challengeId", "oldRating", "newRating", "oldGlobalRank", "newGlobalRank", "oldCountryRank", "newCountryRank", "oldSchoolRank", "newSchoolRank", "eventDate", "createdAt", "createdBy", "updatedAt", "updatedBy", "mostRecent", "oldVolatility", "newVolatility", placement, percentile, "groupId", "challengeName"
 FROM members."memberStatsHistory"
@@ -70,9 +116,8 @@ WHERE "userId" = $1::bigint
 ORDER BY "id"
 `
 
-// The member's stored unified rows, read inside the member's write transaction when a run must
-// keep rows it does not rebuild (filtered runs, winner-only members, --skip-history;
-// backfill.md §7.3 and §8).
+// The member's stored unified rows as canonical rows (the tests compare what a run stored with
+// what the build derives).
 func (q *Queries) ListBackfillMemberStats(ctx context.Context, userID int64) ([]MembersMemberStat, error) {
 	rows, err := q.db.Query(ctx, listBackfillMemberStats, userID)
 	if err != nil {

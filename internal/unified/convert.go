@@ -48,29 +48,30 @@ func toHistoryRow(userID int64, r store.ListUnifiedHistoryRow) stats.HistoryRow 
 	return h
 }
 
-// statJSON is one element of the rows array of UpsertUnifiedStats.
+// statJSON is one element of the rows array of UpsertUnifiedStats. NULLs are left out (a missing
+// key reads as NULL), which spares the server parsing them.
 type statJSON struct {
 	UserID               int64          `json:"userId"`
-	GroupID              *int64         `json:"groupId"`
+	GroupID              *int64         `json:"groupId,omitempty"`
 	TrackID              string         `json:"trackId"`
 	TypeID               string         `json:"typeId"`
-	Challenges           *int64         `json:"challenges"`
-	Wins                 *int64         `json:"wins"`
-	MostRecentSubmission *string        `json:"mostRecentSubmission"`
-	MostRecentEventDate  *string        `json:"mostRecentEventDate"`
-	Rating               *int32         `json:"rating"`
-	GlobalRank           *int32         `json:"globalRank"`
-	CountryRank          *int32         `json:"countryRank"`
-	SchoolRank           *int32         `json:"schoolRank"`
-	Volatility           *int32         `json:"volatility"`
-	MaxRating            *int32         `json:"maxRating"`
-	MinRating            *int32         `json:"minRating"`
-	AvgRank              *float64       `json:"avgRank"`
-	AvgNumSubmissions    *int32         `json:"avgNumSubmissions"`
-	BestRank             *int32         `json:"bestRank"`
-	TopFiveFinishes      *int32         `json:"topFiveFinishes"`
-	TopTenFinishes       *int32         `json:"topTenFinishes"`
-	Details              *stats.Details `json:"details"`
+	Challenges           *int64         `json:"challenges,omitempty"`
+	Wins                 *int64         `json:"wins,omitempty"`
+	MostRecentSubmission *string        `json:"mostRecentSubmission,omitempty"`
+	MostRecentEventDate  *string        `json:"mostRecentEventDate,omitempty"`
+	Rating               *int32         `json:"rating,omitempty"`
+	GlobalRank           *int32         `json:"globalRank,omitempty"`
+	CountryRank          *int32         `json:"countryRank,omitempty"`
+	SchoolRank           *int32         `json:"schoolRank,omitempty"`
+	Volatility           *int32         `json:"volatility,omitempty"`
+	MaxRating            *int32         `json:"maxRating,omitempty"`
+	MinRating            *int32         `json:"minRating,omitempty"`
+	AvgRank              *float64       `json:"avgRank,omitempty"`
+	AvgNumSubmissions    *int32         `json:"avgNumSubmissions,omitempty"`
+	BestRank             *int32         `json:"bestRank,omitempty"`
+	TopFiveFinishes      *int32         `json:"topFiveFinishes,omitempty"`
+	TopTenFinishes       *int32         `json:"topTenFinishes,omitempty"`
+	Details              *stats.Details `json:"details,omitempty"`
 }
 
 func toStoreStat(userID int64, r stats.StatRow) statJSON {
@@ -85,26 +86,29 @@ func toStoreStat(userID int64, r stats.StatRow) statJSON {
 	}
 }
 
+// historyJSON is one element of the rows array of UpsertUnifiedHistory (NULLs left out too).
 type historyJSON struct {
 	UserID         int64    `json:"userId"`
-	GroupID        *int64   `json:"groupId"`
+	GroupID        *int64   `json:"groupId,omitempty"`
 	TrackID        string   `json:"trackId"`
 	TypeID         string   `json:"typeId"`
 	ChallengeID    string   `json:"challengeId"`
-	ChallengeName  *string  `json:"challengeName"`
+	ChallengeName  *string  `json:"challengeName,omitempty"`
 	EventDate      string   `json:"eventDate"`
-	OldRating      *int32   `json:"oldRating"`
-	NewRating      *int32   `json:"newRating"`
-	OldVolatility  *int32   `json:"oldVolatility"`
-	NewVolatility  *int32   `json:"newVolatility"`
-	OldGlobalRank  *int32   `json:"oldGlobalRank"`
-	NewGlobalRank  *int32   `json:"newGlobalRank"`
-	OldCountryRank *int32   `json:"oldCountryRank"`
-	NewCountryRank *int32   `json:"newCountryRank"`
-	OldSchoolRank  *int32   `json:"oldSchoolRank"`
-	NewSchoolRank  *int32   `json:"newSchoolRank"`
-	Placement      *int32   `json:"placement"`
-	Percentile     *float64 `json:"percentile"`
+	OldRating      *int32   `json:"oldRating,omitempty"`
+	NewRating      *int32   `json:"newRating,omitempty"`
+	OldVolatility  *int32   `json:"oldVolatility,omitempty"`
+	NewVolatility  *int32   `json:"newVolatility,omitempty"`
+	OldGlobalRank  *int32   `json:"oldGlobalRank,omitempty"`
+	NewGlobalRank  *int32   `json:"newGlobalRank,omitempty"`
+	OldCountryRank *int32   `json:"oldCountryRank,omitempty"`
+	NewCountryRank *int32   `json:"newCountryRank,omitempty"`
+	OldSchoolRank  *int32   `json:"oldSchoolRank,omitempty"`
+	NewSchoolRank  *int32   `json:"newSchoolRank,omitempty"`
+	Placement      *int32   `json:"placement,omitempty"`
+	Percentile     *float64 `json:"percentile,omitempty"`
+	// MostRecent is the flag the writer computed (stats.ApplyMostRecent over the result).
+	MostRecent bool `json:"mostRecent"`
 }
 
 func toStoreHistory(userID int64, h stats.HistoryRow) historyJSON {

@@ -7,11 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/memberstats/memberstats/internal/dimension"
+	"github.com/memberstats/memberstats/internal/sqlbatch"
 	"github.com/memberstats/memberstats/internal/stats"
 	"github.com/memberstats/memberstats/internal/store"
 )
@@ -56,6 +57,11 @@ type MemberState struct {
 	UserID  int64
 	Stats   []stats.StatRow
 	History []stats.HistoryRow
+	// KeepStoredStats and KeepStoredHistory add the member's stored rows within the scope whose
+	// key the state lacks, as they are stored (runs that must not delete, backfill.md §7.3 and
+	// §8): the writer reads them inside the transaction, in the read it makes anyway.
+	KeepStoredStats   bool
+	KeepStoredHistory bool
 }
 
 // Scope limits a write to one track and/or type (dimension ids; empty = all). Rows outside the
@@ -91,79 +97,238 @@ func (r WriteResult) Changed() bool {
 //     (data-model §8.10, backfill.md §7.2);
 //   - history rows are upserted on the event key; eventDate is overwritten, any other NULL keeps
 //     the stored value (D5, backfill.md §8.3);
-//   - the member's stats and history rows within scope that are not in st are deleted;
+//   - the member's stats and history rows within scope that are not in st are deleted (unless
+//     st keeps them);
 //   - rows whose values do not change are not rewritten (updatedAt stays on a no-op re-run);
-//   - mostRecent is recomputed (clear, then set) with stats.ApplyMostRecent's rule;
+//   - mostRecent is recomputed over the member's resulting rows with stats.ApplyMostRecent's
+//     rule (data-model §5.3);
 //   - memberMaxRating is synced (data-model §5.4): upserted when it differs, deleted when the
 //     member has no rated public row.
 //
-// The state is applied through stats.ApplyMostRecent first (on a copy), so the SQL refresh is a
-// no-op for the rows just written. Each step is one statement whatever the number of rows.
+// It takes two round trips: one statement reads the member's stored rows, then every write it
+// needs travels in one pipelined batch. Callers that own the connection can fold those round
+// trips into their own (Prepare).
 func (w *Writer) WriteMember(ctx context.Context, tx pgx.Tx, st MemberState, scope Scope) (WriteResult, error) {
-	res := WriteResult{MaxRating: "unchanged"}
-	l, err := w.dims.Get(ctx)
+	res, err := w.writeMember(ctx, tx, st, scope)
 	if err != nil {
-		return res, err
-	}
-	statRows := slices.Clone(st.Stats)
-	history := slices.Clone(st.History)
-	if err := validate(l, st.UserID, statRows, history, scope); err != nil {
-		return res, err
-	}
-	stats.ApplyMostRecent(statRows, history)
-
-	q := store.New(tx)
-	statJSONs := make([]statJSON, len(statRows))
-	for i, r := range statRows {
-		statJSONs[i] = toStoreStat(st.UserID, r)
-	}
-	if len(statJSONs) > 0 {
-		b, err := json.Marshal(statJSONs)
-		if err != nil {
-			return res, fmt.Errorf("encode stats of user %d: %w", st.UserID, err)
-		}
-		if res.StatsWritten, err = q.UpsertUnifiedStats(ctx, store.UpsertUnifiedStatsParams{Rows: b, Actor: w.actor}); err != nil {
-			return res, fmt.Errorf("upsert stats of user %d: %w", st.UserID, err)
-		}
-	}
-	keys, _ := json.Marshal(statJSONs) // the delete reads only trackId, typeId, groupId
-	if res.StatsDeleted, err = q.DeleteStaleUnifiedStats(ctx, store.DeleteStaleUnifiedStatsParams{
-		UserID: st.UserID, ScopeTrackID: scope.TrackID, ScopeTypeID: scope.TypeID, Keys: keys}); err != nil {
-		return res, fmt.Errorf("delete stale stats of user %d: %w", st.UserID, err)
-	}
-
-	histJSONs := make([]historyJSON, len(history))
-	for i, h := range history {
-		histJSONs[i] = toStoreHistory(st.UserID, h)
-	}
-	hb, err := json.Marshal(histJSONs)
-	if err != nil {
-		return res, fmt.Errorf("encode history of user %d: %w", st.UserID, err)
-	}
-	if len(histJSONs) > 0 {
-		if res.HistoryWritten, err = q.UpsertUnifiedHistory(ctx, store.UpsertUnifiedHistoryParams{Rows: hb, Actor: w.actor}); err != nil {
-			return res, fmt.Errorf("upsert history of user %d: %w", st.UserID, err)
-		}
-	}
-	if res.HistoryDeleted, err = q.DeleteStaleUnifiedHistory(ctx, store.DeleteStaleUnifiedHistoryParams{
-		UserID: st.UserID, ScopeTrackID: scope.TrackID, ScopeTypeID: scope.TypeID, Keys: hb}); err != nil {
-		return res, fmt.Errorf("delete stale history of user %d: %w", st.UserID, err)
-	}
-	cleared, err := q.ClearUnifiedMostRecent(ctx, store.ClearUnifiedMostRecentParams{UserID: st.UserID, Actor: w.actor})
-	if err != nil {
-		return res, fmt.Errorf("clear mostRecent of user %d: %w", st.UserID, err)
-	}
-	set, err := q.SetUnifiedMostRecent(ctx, store.SetUnifiedMostRecentParams{UserID: st.UserID, Actor: w.actor})
-	if err != nil {
-		return res, fmt.Errorf("set mostRecent of user %d: %w", st.UserID, err)
-	}
-	res.MostRecentChanged = cleared + set
-
-	if res.MaxRating, err = SyncMaxRating(ctx, tx, l, st.UserID, w.actor); err != nil {
-		return res, err
+		return res, fmt.Errorf("write unified rows of user %d: %w", st.UserID, err)
 	}
 	return res, nil
 }
+
+func (w *Writer) writeMember(ctx context.Context, tx pgx.Tx, st MemberState, scope Scope) (WriteResult, error) {
+	m, err := w.Prepare(ctx, st, scope)
+	if err != nil {
+		return WriteResult{MaxRating: "unchanged"}, err
+	}
+	var read pgx.Batch
+	if err := m.QueueRead(&read); err != nil {
+		return m.res, err
+	}
+	if err := tx.SendBatch(ctx, &read).Close(); err != nil {
+		return m.res, err
+	}
+	var write pgx.Batch
+	if err := m.QueueWrite(&write); err != nil {
+		return m.res, err
+	}
+	if write.Len() > 0 {
+		if err := tx.SendBatch(ctx, &write).Close(); err != nil {
+			return m.res, err
+		}
+	}
+	return m.Result(), nil
+}
+
+// MemberWrite is one member's write split into its two round trips, for callers that pipeline
+// them with their own statements: QueueRead, read the batch, QueueWrite, read that batch, then
+// Result. Both batches must run in one transaction, after any lock the caller takes. A caller
+// that read the stored rows beforehand (ReadStored) calls UseStored instead of QueueRead, and
+// must then make sure, inside the transaction and before the writes, that the rows are still
+// the ones read (Stored.Fingerprint).
+type MemberWrite struct {
+	w      *Writer
+	l      *dimension.Lookup
+	st     MemberState
+	scope  Scope
+	read   store.ReadUnifiedMemberStatesRow
+	isRead bool
+	res    WriteResult
+}
+
+// Prepare validates st and returns its write. It sends nothing.
+func (w *Writer) Prepare(ctx context.Context, st MemberState, scope Scope) (*MemberWrite, error) {
+	m := &MemberWrite{w: w, scope: scope, res: WriteResult{MaxRating: "unchanged"}}
+	l, err := w.dims.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m.l = l
+	st.Stats = slices.Clone(st.Stats)
+	st.History = slices.Clone(st.History)
+	if err := validate(l, st.UserID, st.Stats, st.History, scope); err != nil {
+		return nil, err
+	}
+	m.st = st
+	return m, nil
+}
+
+// Stored is one member's stored rows as the writer reads them.
+type Stored struct {
+	row store.ReadUnifiedMemberStatesRow
+}
+
+// Fingerprint identifies the versions of the rows read (id and xmin of each row).
+func (s *Stored) Fingerprint() string { return s.row.Fingerprint }
+
+// ReadStored reads the stored rows of userIDs in one statement, for writes planned before their
+// transaction starts (UseStored).
+func ReadStored(ctx context.Context, db store.DBTX, userIDs []int64) (map[int64]*Stored, error) {
+	rows, err := store.New(db).ReadUnifiedMemberStates(ctx, userIDs)
+	if err != nil {
+		return nil, fmt.Errorf("read stored unified rows: %w", err)
+	}
+	out := make(map[int64]*Stored, len(rows))
+	for _, r := range rows {
+		out[r.UserID] = &Stored{row: r}
+	}
+	return out, nil
+}
+
+// UseStored makes the write plan against s (read by ReadStored) instead of reading.
+func (m *MemberWrite) UseStored(s *Stored) {
+	m.read, m.isRead = s.row, true
+}
+
+// QueueRead queues the read of the member's stored rows on b.
+func (m *MemberWrite) QueueRead(b *pgx.Batch) error {
+	uid := m.st.UserID
+	return sqlbatch.Query(b, "read stored rows", func(db *sqlbatch.Recorder) error {
+		_, err := store.New(db).ReadUnifiedMemberStates(context.Background(), []int64{uid})
+		return err
+	}, func(rows pgx.Rows) error {
+		for rows.Next() {
+			r := &m.read
+			if err := rows.Scan(&r.UserID, &r.Stats, &r.History, &r.MaxRating, &r.Fingerprint); err != nil {
+				return err
+			}
+			m.isRead = r.UserID == uid
+		}
+		return rows.Err()
+	})
+}
+
+// QueueWrite plans the write from the stored rows (the read batch must have been read) and
+// queues the statements it needs on b, in order: stale deletes, mostRecent clears, the stats
+// and history upserts, the memberMaxRating upsert or delete. A member whose rows are already
+// as planned queues nothing.
+func (m *MemberWrite) QueueWrite(b *pgx.Batch) error {
+	uid := m.st.UserID
+	if !m.isRead {
+		return fmt.Errorf("write user %d: the stored rows were not read", uid)
+	}
+	s, err := decodeStored(uid, m.read.Stats, m.read.History, m.read.MaxRating)
+	if err != nil {
+		return err
+	}
+	st := m.st
+	if err := keepStored(&st, &s, m.scope); err != nil {
+		return err
+	}
+	if st.KeepStoredStats || st.KeepStoredHistory {
+		if err := validate(m.l, uid, st.Stats, st.History, m.scope); err != nil {
+			return err
+		}
+	}
+	// The state's own mostRecent carry-over first, as written by the upserts; the plan then
+	// applies the rule again over the rows the upserts leave.
+	stats.ApplyMostRecent(st.Stats, st.History)
+	p, err := makePlan(m.l, uid, st, &s, m.scope)
+	if err != nil {
+		return err
+	}
+	m.res.HistoryWritten, m.res.MostRecentChanged = p.histWritten, p.mostRecentChg
+	actor := m.w.actor
+	queue := func(what string, call func(q *store.Queries) error, tag func(pgconn.CommandTag)) error {
+		return sqlbatch.Exec(b, what, func(db *sqlbatch.Recorder) error { return call(store.New(db)) }, tag)
+	}
+	ctx := context.Background()
+	if len(p.statDeletes) > 0 {
+		if err := queue("delete stale stats", func(q *store.Queries) error {
+			_, err := q.DeleteUnifiedStatsByID(ctx, store.DeleteUnifiedStatsByIDParams{UserID: uid, Ids: p.statDeletes})
+			return err
+		}, func(ct pgconn.CommandTag) { m.res.StatsDeleted = ct.RowsAffected() }); err != nil {
+			return err
+		}
+	}
+	if len(p.histDeletes) > 0 {
+		if err := queue("delete stale history", func(q *store.Queries) error {
+			_, err := q.DeleteUnifiedHistoryByID(ctx, store.DeleteUnifiedHistoryByIDParams{UserID: uid, Ids: p.histDeletes})
+			return err
+		}, func(ct pgconn.CommandTag) { m.res.HistoryDeleted = ct.RowsAffected() }); err != nil {
+			return err
+		}
+	}
+	if len(p.clearIDs) > 0 {
+		if err := queue("clear mostRecent", func(q *store.Queries) error {
+			_, err := q.ClearUnifiedMostRecentByID(ctx, store.ClearUnifiedMostRecentByIDParams{UserID: uid, Ids: p.clearIDs, Actor: actor})
+			return err
+		}, nil); err != nil {
+			return err
+		}
+	}
+	if len(p.statRows) > 0 || len(p.histRows) > 0 {
+		statRows, err := marshalRows(p.statRows)
+		if err != nil {
+			return fmt.Errorf("encode stats of user %d: %w", uid, err)
+		}
+		histRows, err := marshalRows(p.histRows)
+		if err != nil {
+			return fmt.Errorf("encode history of user %d: %w", uid, err)
+		}
+		params := store.UpsertUnifiedRowsParams{Stats: statRows, History: histRows, Actor: actor}
+		if err := sqlbatch.QueryRow(b, "upsert stats and history", func(db *sqlbatch.Recorder) error {
+			_, err := store.New(db).UpsertUnifiedRows(ctx, params)
+			return err
+		}, func(row pgx.Row) error {
+			var history int64
+			return row.Scan(&m.res.StatsWritten, &history)
+		}); err != nil {
+			return err
+		}
+	}
+	switch p.maxOp {
+	case "upsert":
+		mx := p.max
+		if err := queue("upsert max rating", func(q *store.Queries) error {
+			return q.UpsertUnifiedMaxRating(ctx, store.UpsertUnifiedMaxRatingParams{
+				UserID: uid, Rating: mx.Rating, Track: mx.Track, SubTrack: mx.SubTrack, RatingColor: mx.RatingColor, Actor: actor})
+		}, nil); err != nil {
+			return err
+		}
+		m.res.MaxRating = "upserted"
+	case "delete":
+		if err := queue("delete max rating", func(q *store.Queries) error {
+			_, err := q.DeleteUnifiedMaxRating(ctx, uid)
+			return err
+		}, nil); err != nil {
+			return err
+		}
+		m.res.MaxRating = "deleted"
+	}
+	return nil
+}
+
+// marshalRows encodes rows as a JSON array ("[]" when empty).
+func marshalRows[T any](rows []T) ([]byte, error) {
+	if len(rows) == 0 {
+		return []byte("[]"), nil
+	}
+	return json.Marshal(rows)
+}
+
+// Result is what the write changed; valid once the write batch has been read.
+func (m *MemberWrite) Result() WriteResult { return m.res }
 
 func validate(l *dimension.Lookup, userID int64, statRows []stats.StatRow, history []stats.HistoryRow, scope Scope) error {
 	seenS := map[stats.StatKey]bool{}
@@ -209,24 +374,24 @@ func validRow(l *dimension.Lookup, userID, rowUser int64, trackID, typeID string
 }
 
 // SyncMaxRating makes the member's memberMaxRating row match their highest rated public stats
-// row (data-model §5.4): ties go to the later mostRecentEventDate (NULL oldest), then to the
-// smaller "<trackId>::<typeId>"; labels are the placement labels the builder shows. An
-// unchanged row is not rewritten; no rated row deletes it. It returns "unchanged",
-// "upserted" or "deleted".
+// row as stored (data-model §5.4): ties go to the later mostRecentEventDate (NULL oldest), then
+// to the smaller "<trackId>::<typeId>"; labels are the placement labels the builder shows. An
+// unchanged row is not rewritten; no rated row deletes it. It returns "unchanged", "upserted"
+// or "deleted". WriteMember makes the same choice from the rows it writes.
 func SyncMaxRating(ctx context.Context, db store.DBTX, l *dimension.Lookup, userID int64, actor string) (string, error) {
 	q := store.New(db)
 	rows, err := q.ListUnifiedPublicRated(ctx, userID)
 	if err != nil {
 		return "", fmt.Errorf("read rated stats of user %d: %w", userID, err)
 	}
-	var best *store.ListUnifiedPublicRatedRow
-	for i := range rows {
-		r := &rows[i]
+	var best *ratedRow
+	for _, r := range rows {
 		if r.Rating == nil {
 			continue
 		}
-		if best == nil || betterMax(r, best) {
-			best = r
+		c := ratedRow{TrackID: r.TrackId, TypeID: r.TypeId, Rating: *r.Rating, MostRecentEventDate: timePtr(r.MostRecentEventDate)}
+		if best == nil || betterMax(&c, best) {
+			best = &c
 		}
 	}
 	stored, err := q.GetUnifiedMaxRating(ctx, userID)
@@ -243,30 +408,16 @@ func SyncMaxRating(ctx context.Context, db store.DBTX, l *dimension.Lookup, user
 		}
 		return "deleted", nil
 	}
-	track, sub := stats.Placement(l, best.TrackId, best.TypeId)
-	color := stats.RatingColor(*best.Rating)
-	if hasStored && stored.Rating == *best.Rating && deref(stored.Track) == track && deref(stored.SubTrack) == sub && stored.RatingColor == color {
+	track, sub := stats.Placement(l, best.TrackID, best.TypeID)
+	color := stats.RatingColor(best.Rating)
+	if hasStored && stored.Rating == best.Rating && deref(stored.Track) == track && deref(stored.SubTrack) == sub && stored.RatingColor == color {
 		return "unchanged", nil
 	}
 	if err := q.UpsertUnifiedMaxRating(ctx, store.UpsertUnifiedMaxRatingParams{
-		UserID: userID, Rating: *best.Rating, Track: &track, SubTrack: &sub, RatingColor: color, Actor: actor}); err != nil {
+		UserID: userID, Rating: best.Rating, Track: &track, SubTrack: &sub, RatingColor: color, Actor: actor}); err != nil {
 		return "", fmt.Errorf("upsert max rating of user %d: %w", userID, err)
 	}
 	return "upserted", nil
-}
-
-func betterMax(a, b *store.ListUnifiedPublicRatedRow) bool {
-	if *a.Rating != *b.Rating {
-		return *a.Rating > *b.Rating
-	}
-	ta, tb := timePtr(a.MostRecentEventDate), timePtr(b.MostRecentEventDate)
-	switch {
-	case ta != nil && (tb == nil || ta.After(*tb)):
-		return true
-	case tb != nil && (ta == nil || tb.After(*ta)):
-		return false
-	}
-	return strings.Compare(a.TrackId+"::"+a.TypeId, b.TrackId+"::"+b.TypeId) < 0
 }
 
 // RecalculateRanks recomputes globalRank (RANK by rating DESC within trackId, typeId,

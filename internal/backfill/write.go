@@ -1,0 +1,353 @@
+package backfill
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/memberstats/memberstats/internal/mapping"
+	"github.com/memberstats/memberstats/internal/rerate"
+	"github.com/memberstats/memberstats/internal/sqlbatch"
+	"github.com/memberstats/memberstats/internal/store"
+	"github.com/memberstats/memberstats/internal/unified"
+)
+
+// How members are written (one transaction per member with its checkpoint row either way, D6
+// and D8):
+//
+//   - pipelined (write runs without the rerate pass): the batch's stored unified rows are read
+//     with its sources, every member's writes are planned from that read, and each of
+//     --concurrency lanes sends its share of the batch's member transactions back to back over
+//     one connection in one round trip (BEGIN ... COMMIT per member). Inside each transaction,
+//     after the member's lock, GuardBackfillMember checks that the member's rows are still the
+//     ones read; a member whose rows changed in between (a refresh or rerate committed) or whose
+//     lane stopped at an error is written again on its own, as below;
+//   - on its own (the rerate pass, and the members above): BEGIN, the member's lock and the read
+//     of its rows in one round trip, the writes and COMMIT in a second.
+
+// pipelined reports whether members are written in pipelined lanes.
+func (r *runner) pipelined() bool { return !r.o.CSVOnly && r.rerater == nil }
+
+// buildMember derives one member's rows (the aggregate phase) and the state to write; in CSV
+// mode the outcome is complete.
+func (r *runner) buildMember(bd *batchData, id int64) (memberOutcome, unified.MemberState, error) {
+	t := time.Now()
+	in := memberInput{UserID: id, Legacy: bd.legacy[id], Reviews: bd.reviews[id], Winners: bd.winners[id]}
+	if in.Legacy == nil {
+		in.Legacy = &mapping.Legacy{UserID: id}
+	}
+	in.Challenges = r.cache.forMember(challengeKeys(in))
+	mapped, err := mapping.Map(r.dims, *in.Legacy, in.Challenges)
+	if err != nil {
+		return memberOutcome{}, unified.MemberState{}, fmt.Errorf("map legacy rows of user %d: %w", id, err)
+	}
+	b := r.b.build(in, mapped)
+	out := memberOutcome{build: b, aggDur: time.Since(t)}
+	for _, s := range b.Skipped {
+		r.log.Warn(s, "user_id", id)
+	}
+	if len(b.Public) == 0 && len(b.Private) == 0 {
+		r.log.Info(fmt.Sprintf("No challenge stats found for user %d", id))
+	}
+	if r.o.CSVOnly {
+		out.rows, out.done = b.Public, true
+		return out, unified.MemberState{}, nil
+	}
+	if b.ReplaceEmpty {
+		r.log.Info(fmt.Sprintf("User %d has no legacy, review or winner data any more; deleting their stale unified public rows", id))
+	}
+	st := unified.MemberState{UserID: id, Stats: append(slices.Clip(b.Public), b.Private...), History: b.History,
+		KeepStoredStats: !b.Replace, KeepStoredHistory: r.o.SkipHistory || !b.Replace}
+	if r.o.SkipHistory {
+		st.History = nil
+	}
+	return out, st, nil
+}
+
+// writeEach builds and writes the batch's members one by one, up to --concurrency at a time
+// (CSV mode and the rerate pass). Member transactions run to completion even when a signal
+// arrives (they are short); only starting new members stops.
+func (r *runner) writeEach(ctx context.Context, bd *batchData, outs []memberOutcome) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(r.o.Concurrency)
+	wctx := context.WithoutCancel(ctx)
+	for i, id := range bd.existing {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			if gctx.Err() != nil {
+				return nil
+			}
+			out, st, err := r.buildMember(bd, id)
+			if err != nil {
+				return err
+			}
+			if !r.o.CSVOnly {
+				t := time.Now()
+				if r.rerater != nil {
+					out.res, out.rerate, err = r.writeRerated(wctx, id, st)
+				} else {
+					out.res, err = r.write(wctx, id, st)
+				}
+				if err != nil {
+					return err
+				}
+				out.writeDur, out.done = time.Since(t), true
+			}
+			outs[i] = out
+			r.done.Add(1)
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// piped is one member of a lane.
+type piped struct {
+	i         int
+	id        int64
+	st        unified.MemberState
+	mw        *unified.MemberWrite
+	fresh     bool // GuardBackfillMember found the rows read
+	committed bool
+	at        time.Time
+}
+
+// writePipelined writes the batch's members in --concurrency lanes of consecutive members.
+// Lanes start only while ctx is live; a started lane runs to completion.
+func (r *runner) writePipelined(ctx context.Context, bd *batchData, outs []memberOutcome) error {
+	n := len(bd.existing)
+	if n == 0 {
+		return nil
+	}
+	lanes := min(r.o.Concurrency, n)
+	wctx := context.WithoutCancel(ctx)
+	g, gctx := errgroup.WithContext(ctx)
+	for lane := range lanes {
+		lo, hi := lane*n/lanes, (lane+1)*n/lanes
+		g.Go(func() error {
+			if gctx.Err() != nil {
+				return nil
+			}
+			return r.writeLane(wctx, bd, outs[lo:hi], bd.existing[lo:hi])
+		})
+	}
+	return g.Wait()
+}
+
+// writeLane builds ids, sends their transactions in one round trip and writes again on their own
+// the members that did not commit as planned.
+func (r *runner) writeLane(ctx context.Context, bd *batchData, outs []memberOutcome, ids []int64) error {
+	items := make([]*piped, 0, len(ids))
+	var redo []*piped
+	for i, id := range ids {
+		out, st, err := r.buildMember(bd, id)
+		if err != nil {
+			return err
+		}
+		outs[i] = out
+		it := &piped{i: i, id: id, st: st}
+		stored := bd.stored[id]
+		if stored == nil {
+			redo = append(redo, it)
+			continue
+		}
+		if it.mw, err = r.writer.Prepare(ctx, st, r.scope); err != nil {
+			return fmt.Errorf("write user %d: %w", id, err)
+		}
+		it.mw.UseStored(stored)
+		items = append(items, it)
+	}
+	if len(items) > 0 {
+		sent := time.Now()
+		if err := r.sendLane(ctx, items, bd.stored); err != nil {
+			return err
+		}
+		// A member's write time is the time from the previous commit to its own.
+		prev := sent
+		for _, it := range items {
+			if !it.committed || !it.fresh {
+				redo = append(redo, it)
+				continue
+			}
+			outs[it.i].res, outs[it.i].writeDur, outs[it.i].done = it.mw.Result(), it.at.Sub(prev), true
+			prev = it.at
+			r.done.Add(1)
+		}
+	}
+	if len(redo) > 0 {
+		r.log.Info(fmt.Sprintf("Writing %d user(s) again on their own: their unified rows changed after the batch read them, or their pipeline stopped", len(redo)), "users", len(redo))
+	}
+	for _, it := range redo {
+		t := time.Now()
+		res, err := r.write(ctx, it.id, it.st)
+		if err != nil {
+			return err
+		}
+		outs[it.i].res, outs[it.i].writeDur, outs[it.i].done = res, time.Since(t), true
+		r.done.Add(1)
+	}
+	return nil
+}
+
+// sendLane sends the transactions of items over one connection in one round trip and marks
+// the members that committed and found their rows as read. A failing statement ends the
+// round trip: the members before it committed, the rest did not. It fails only when the batch
+// cannot be queued or no connection can be had.
+func (r *runner) sendLane(ctx context.Context, items []*piped, stored map[int64]*unified.Stored) error {
+	var b pgx.Batch
+	for _, it := range items {
+		b.Queue(sqlbatch.Begin)
+		if err := r.queueStart(&b, it.id); err != nil {
+			return err
+		}
+		p := store.GuardBackfillMemberParams{UserID: it.id, Fingerprint: stored[it.id].Fingerprint(), CheckpointKey: r.dbck.key}
+		if err := sqlbatch.QueryRow(&b, "check the stored rows", func(db *sqlbatch.Recorder) error {
+			_, err := store.New(db).GuardBackfillMember(context.Background(), p)
+			return err
+		}, func(row pgx.Row) error {
+			var readOnly string
+			return row.Scan(&it.fresh, &readOnly)
+		}); err != nil {
+			return err
+		}
+		if err := it.mw.QueueWrite(&b); err != nil {
+			return fmt.Errorf("write user %d: %w", it.id, err)
+		}
+		b.Queue(sqlbatch.Commit).Exec(func(pgconn.CommandTag) error {
+			it.committed, it.at = true, time.Now()
+			return nil
+		})
+	}
+	conn, err := r.pools.Members.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("write users %d-%d: %w", items[0].id, items[len(items)-1].id, err)
+	}
+	defer conn.Release()
+	if err := conn.SendBatch(ctx, &b).Close(); err != nil {
+		// The rest are written again on their own, where a failure that was not the
+		// guard's shows up again, with its member.
+		sqlbatch.Rollback(ctx, conn.Conn())
+		r.log.Debug("pipelined member writes stopped", "err", err)
+	}
+	return nil
+}
+
+// write writes one member and its checkpoint row in one transaction of two round trips (D6,
+// D8): BEGIN, StartBackfillMember and the writer's read in the first; the writer's statements,
+// the checkpoint row and COMMIT in the second.
+func (r *runner) write(ctx context.Context, id int64, st unified.MemberState) (unified.WriteResult, error) {
+	var res unified.WriteResult
+	mw, err := r.writer.Prepare(ctx, st, r.scope)
+	if err != nil {
+		return res, fmt.Errorf("write user %d: %w", id, err)
+	}
+	conn, err := r.pools.Members.Acquire(ctx)
+	if err != nil {
+		return res, fmt.Errorf("write user %d: %w", id, err)
+	}
+	defer conn.Release()
+	err = func() error {
+		var read pgx.Batch
+		read.Queue(sqlbatch.Begin)
+		if err := r.queueStart(&read, id); err != nil {
+			return err
+		}
+		if err := mw.QueueRead(&read); err != nil {
+			return err
+		}
+		if err := conn.SendBatch(ctx, &read).Close(); err != nil {
+			return err
+		}
+		var write pgx.Batch
+		if err := mw.QueueWrite(&write); err != nil {
+			return err
+		}
+		if err := r.queueRecord(&write, id); err != nil {
+			return err
+		}
+		write.Queue(sqlbatch.Commit)
+		return conn.SendBatch(ctx, &write).Close()
+	}()
+	if err != nil {
+		sqlbatch.Rollback(ctx, conn.Conn())
+		return res, fmt.Errorf("write user %d: %w", id, err)
+	}
+	return mw.Result(), nil
+}
+
+// writeRerated is write plus the Development rerate replay (backfill.md §10) in the same
+// transaction. D6: one replay per dimension at a time, so the dimension lock comes first (the
+// order refresh takes its locks in) and is held until this member commits: the pass is serial,
+// the reason the runbook uses --skip-rerate.
+func (r *runner) writeRerated(ctx context.Context, id int64, st unified.MemberState) (unified.WriteResult, rerate.MemberResult, error) {
+	var res unified.WriteResult
+	var rr rerate.MemberResult
+	mw, err := r.writer.Prepare(ctx, st, r.scope)
+	if err != nil {
+		return res, rr, fmt.Errorf("write user %d: %w", id, err)
+	}
+	conn, err := r.pools.Members.Acquire(ctx)
+	if err != nil {
+		return res, rr, fmt.Errorf("write user %d: %w", id, err)
+	}
+	defer conn.Release()
+	var read pgx.Batch
+	read.BeginTx(pgx.TxOptions{})
+	if err := sqlbatch.Exec(&read, "lock "+rerate.DevelopChallenge.String(), func(db *sqlbatch.Recorder) error {
+		return store.New(db).LockRerateDimension(context.Background(), rerate.DevelopChallenge.String())
+	}, nil); err != nil {
+		return res, rr, err
+	}
+	if err := r.queueStart(&read, id); err != nil {
+		return res, rr, err
+	}
+	if err := mw.QueueRead(&read); err != nil {
+		return res, rr, err
+	}
+	br := conn.SendBatch(ctx, &read)
+	tx := br.Tx()
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	if err := br.Close(); err != nil {
+		return res, rr, fmt.Errorf("write user %d: %w", id, err)
+	}
+	var write pgx.Batch
+	if err := mw.QueueWrite(&write); err != nil {
+		return res, rr, fmt.Errorf("write user %d: %w", id, err)
+	}
+	if write.Len() > 0 {
+		if err := tx.SendBatch(ctx, &write).Close(); err != nil {
+			return res, rr, fmt.Errorf("write user %d: %w", id, err)
+		}
+	}
+	if rr, err = r.rerater.ReplayMemberTx(ctx, tx, id, rerate.DevelopChallenge, rerate.MemberOptions{UseLegacySourceRatings: true, AllowEmpty: true}); err != nil {
+		return res, rr, fmt.Errorf("rerate user %d: %w", id, err)
+	}
+	if err := store.New(tx).InsertBackfillCheckpoint(ctx, store.InsertBackfillCheckpointParams{CheckpointKey: r.dbck.key, UserID: id}); err != nil {
+		return res, rr, fmt.Errorf("record checkpoint of user %d: %w", id, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return res, rr, fmt.Errorf("write user %d: %w", id, err)
+	}
+	return mw.Result(), rr, nil
+}
+
+// queueStart queues StartBackfillMember: asynchronous commit and the member's lock stripe.
+func (r *runner) queueStart(b *pgx.Batch, id int64) error {
+	return sqlbatch.Exec(b, fmt.Sprintf("start user %d", id), func(db *sqlbatch.Recorder) error {
+		return store.New(db).StartBackfillMember(context.Background(), rerate.MemberStripe(id))
+	}, nil)
+}
+
+// queueRecord queues the member's checkpoint row.
+func (r *runner) queueRecord(b *pgx.Batch, id int64) error {
+	return sqlbatch.Exec(b, fmt.Sprintf("record checkpoint of user %d", id), func(db *sqlbatch.Recorder) error {
+		return store.New(db).InsertBackfillCheckpoint(context.Background(), store.InsertBackfillCheckpointParams{CheckpointKey: r.dbck.key, UserID: id})
+	}, nil)
+}
