@@ -3,11 +3,12 @@
 // reference's recalculateMemberStats (spec backfill.md) with per-member transactions, an exact
 // resume (DECISIONS D6, D8) and sharding.
 //
-// A run walks the members of backfill.md §4 in ascending id order in batches of 100, loads each
-// batch's sources with one query per source table, derives every member's rows (the pure
-// legacy mapping plus the review supplement, winner fallback and history supplement of §6 and
-// §8) and writes each member, with its checkpoint row, in one transaction through the unified
-// writer, up to --concurrency members at a time.
+// A run walks the members of backfill.md §4 in ascending id order in batches of 100, loads the
+// sources of five batches at a time with one query per source table (and, when writing, their
+// stored unified rows), derives every member's rows (the pure legacy mapping plus the review
+// supplement, winner fallback and history supplement of §6 and §8) and writes each member, with
+// its checkpoint row, in one transaction through the unified writer. Without the rerate pass
+// the member transactions of a batch travel in --concurrency pipelines (write.go).
 package backfill
 
 import (
@@ -111,5 +112,9 @@ type Summary struct {
 	StatsDeleted, HistoryDel int64
 	Rerated, Reratings       int64
 	RankRows                 int64
-	Elapsed                  time.Duration
+	// Rewritten counts the members a pipelined write wrote again on their own, because their
+	// rows changed after the batch read them (a concurrent refresh or rerate) or their
+	// pipeline stopped at an error.
+	Rewritten int64
+	Elapsed   time.Duration
 }

@@ -46,10 +46,12 @@ type runner struct {
 	pending []int64
 	fileAt  time.Time
 
-	total    int
-	done     atomic.Int64
-	sum      Summary
-	progress *progress
+	total int
+	done  atomic.Int64
+	// rewritten counts the pipelined members written again on their own (Summary.Rewritten).
+	rewritten atomic.Int64
+	sum       Summary
+	progress  *progress
 }
 
 // Run executes a backfill. It returns ErrInterrupted (with a valid checkpoint) when ctx is
@@ -146,12 +148,13 @@ func Run(ctx context.Context, pools Pools, o Options) (Summary, error) {
 		}
 	}
 	r.sum.Elapsed = time.Since(start)
+	r.sum.Rewritten = r.rewritten.Load()
 	if err != nil {
 		return r.sum, err
 	}
 	r.log.Info(fmt.Sprintf("Completed processing %d users, created/updated %d stat records, seeded/updated %d history records, recomputed %d history mostRecent flags, rebuilt %d rating update(s) across %d development challenge(s), recomputed %d development challenge rank row(s), synchronized %d memberMaxRating row(s), deleted %d stale memberMaxRating row(s), total runtime %s",
 		r.sum.Users, r.sum.StatRows, r.sum.HistoryWrites, r.sum.MostRecentUpdates, r.sum.Reratings, r.sum.Rerated, r.sum.RankRows, r.sum.MaxRatingUpserts, r.sum.MaxRatingDeletes, FormatDuration(r.sum.Elapsed)),
-		"users", r.sum.Users, "members_per_second", float64(r.sum.Users)/r.sum.Elapsed.Seconds())
+		"users", r.sum.Users, "members_per_second", float64(r.sum.Users)/r.sum.Elapsed.Seconds(), "rewritten", r.sum.Rewritten)
 	return r.sum, nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/memberstats/memberstats/internal/mapping"
@@ -23,10 +22,11 @@ import (
 //   - pipelined (write runs without the rerate pass): the batch's stored unified rows are read
 //     with its sources, every member's writes are planned from that read, and each of
 //     --concurrency lanes sends its share of the batch's member transactions back to back over
-//     one connection in one round trip (BEGIN ... COMMIT per member). Inside each transaction,
-//     after the member's lock, GuardBackfillMember checks that the member's rows are still the
-//     ones read; a member whose rows changed in between (a refresh or rerate committed) or whose
-//     lane stopped at an error is written again on its own, as below;
+//     one connection in one round trip (pgconn pipeline mode, one implicit transaction per
+//     member up to its Sync: sqlbatch.Transactions). Inside each transaction, after the
+//     member's lock, GuardBackfillMember checks that the member's rows are still the ones read;
+//     a member whose rows changed in between (a refresh or rerate committed) or whose
+//     transaction failed is written again on its own, as below;
 //   - on its own (the rerate pass, and the members above): BEGIN, the member's lock and the read
 //     of its rows in one round trip, the writes and COMMIT in a second.
 
@@ -116,7 +116,7 @@ type piped struct {
 	mw        *unified.MemberWrite
 	fresh     bool // GuardBackfillMember found the rows read
 	committed bool
-	at        time.Time
+	at        time.Time // when the guard's result arrived
 }
 
 // writePipelined writes the batch's members in --concurrency lanes of consecutive members.
@@ -165,23 +165,26 @@ func (r *runner) writeLane(ctx context.Context, bd *batchData, outs []memberOutc
 		items = append(items, it)
 	}
 	if len(items) > 0 {
-		sent := time.Now()
-		if err := r.sendLane(ctx, items, bd.stored); err != nil {
+		end, err := r.sendLane(ctx, items, bd.stored)
+		if err != nil {
 			return err
 		}
-		// A member's write time is the time from the previous commit to its own.
-		prev := sent
-		for _, it := range items {
+		for k, it := range items {
 			if !it.committed || !it.fresh {
 				redo = append(redo, it)
 				continue
 			}
-			outs[it.i].res, outs[it.i].writeDur, outs[it.i].done = it.mw.Result(), it.at.Sub(prev), true
-			prev = it.at
+			// A member's write time runs from its guard's result to the next member's.
+			next := end
+			if k+1 < len(items) && !items[k+1].at.IsZero() {
+				next = items[k+1].at
+			}
+			outs[it.i].res, outs[it.i].writeDur, outs[it.i].done = it.mw.Result(), next.Sub(it.at), true
 			r.done.Add(1)
 		}
 	}
 	if len(redo) > 0 {
+		r.rewritten.Add(int64(len(redo)))
 		r.log.Info(fmt.Sprintf("Writing %d user(s) again on their own: their unified rows changed after the batch read them, or their pipeline stopped", len(redo)), "users", len(redo))
 	}
 	for _, it := range redo {
@@ -196,47 +199,55 @@ func (r *runner) writeLane(ctx context.Context, bd *batchData, outs []memberOutc
 	return nil
 }
 
-// sendLane sends the transactions of items over one connection in one round trip and marks
-// the members that committed and found their rows as read. A failing statement ends the
-// round trip: the members before it committed, the rest did not. It fails only when the batch
-// cannot be queued or no connection can be had.
-func (r *runner) sendLane(ctx context.Context, items []*piped, stored map[int64]*unified.Stored) error {
-	var b pgx.Batch
-	for _, it := range items {
-		b.Queue(sqlbatch.Begin)
-		if err := r.queueStart(&b, it.id); err != nil {
-			return err
+// sendLane sends the transactions of items over one connection in one round trip (see
+// sqlbatch.Transactions) and marks the members that committed and found their rows as read.
+// It fails only when a transaction cannot be queued or no connection can be had; members whose
+// outcome is unknown after a connection failure count as not committed (their rewrite is
+// idempotent).
+func (r *runner) sendLane(ctx context.Context, items []*piped, stored map[int64]*unified.Stored) (time.Time, error) {
+	txs := make([]*pgx.Batch, len(items))
+	for k, it := range items {
+		b := &pgx.Batch{}
+		if err := r.queueStart(b, it.id); err != nil {
+			return time.Time{}, err
 		}
 		p := store.GuardBackfillMemberParams{UserID: it.id, Fingerprint: stored[it.id].Fingerprint(), CheckpointKey: r.dbck.key}
-		if err := sqlbatch.QueryRow(&b, "check the stored rows", func(db *sqlbatch.Recorder) error {
+		if err := sqlbatch.QueryRow(b, "check the stored rows", func(db *sqlbatch.Recorder) error {
 			_, err := store.New(db).GuardBackfillMember(context.Background(), p)
 			return err
 		}, func(row pgx.Row) error {
 			var readOnly string
+			it.at = time.Now()
 			return row.Scan(&it.fresh, &readOnly)
 		}); err != nil {
-			return err
+			return time.Time{}, err
 		}
-		if err := it.mw.QueueWrite(&b); err != nil {
-			return fmt.Errorf("write user %d: %w", it.id, err)
+		if err := it.mw.QueueWrite(b); err != nil {
+			return time.Time{}, fmt.Errorf("write user %d: %w", it.id, err)
 		}
-		b.Queue(sqlbatch.Commit).Exec(func(pgconn.CommandTag) error {
-			it.committed, it.at = true, time.Now()
-			return nil
-		})
+		txs[k] = b
 	}
 	conn, err := r.pools.Members.Acquire(ctx)
 	if err != nil {
-		return fmt.Errorf("write users %d-%d: %w", items[0].id, items[len(items)-1].id, err)
+		return time.Time{}, fmt.Errorf("write users %d-%d: %w", items[0].id, items[len(items)-1].id, err)
 	}
 	defer conn.Release()
-	if err := conn.SendBatch(ctx, &b).Close(); err != nil {
-		// The rest are written again on their own, where a failure that was not the
-		// guard's shows up again, with its member.
-		sqlbatch.Rollback(ctx, conn.Conn())
+	results, err := sqlbatch.Transactions(ctx, conn.Conn(), txs)
+	end := time.Now()
+	if err != nil {
 		r.log.Debug("pipelined member writes stopped", "err", err)
 	}
-	return nil
+	for k, it := range items {
+		if results[k] != nil {
+			if it.fresh {
+				// Not the guard's doing: the rewrite on its own shows it again, with its member.
+				r.log.Debug("pipelined member write failed", "user_id", it.id, "err", results[k])
+			}
+			continue
+		}
+		it.committed = true
+	}
+	return end, nil
 }
 
 // write writes one member and its checkpoint row in one transaction of two round trips (D6,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // Recorder implements the DBTX interface of every sqlc package: it records the one statement
@@ -143,4 +144,202 @@ func Rollback(ctx context.Context, conn *pgx.Conn) {
 	if _, err := conn.Exec(ctx, "rollback"); err != nil {
 		_ = conn.Close(ctx)
 	}
+}
+
+// Transactions sends each batch of txs as a transaction of its own over conn, all in one
+// pipeline (pgconn pipeline mode): the batch's statements, then a Sync, which ends the implicit
+// transaction that covers them (so a batch must not BEGIN or COMMIT). All of them travel in one
+// round trip, and a failing statement aborts only its own transaction: the server skips the
+// rest of that batch up to its Sync and goes on with the next one. The batches' callbacks run
+// as their results arrive (only Exec and QueryRow results are supported).
+//
+// It returns, per batch, nil when the transaction committed, else why not; err reports a
+// failure of the connection, after which the outcome of the batches without a result is
+// unknown (their errors are set too).
+func Transactions(ctx context.Context, conn *pgx.Conn, txs []*pgx.Batch) (results []error, err error) {
+	results = make([]error, len(txs))
+	unknown := func(from int, cause error) {
+		for i := from; i < len(txs); i++ {
+			if results[i] == nil {
+				results[i] = cause
+			}
+		}
+	}
+	sds := map[string]*pgconn.StatementDescription{}
+	for _, b := range txs {
+		for _, qq := range b.QueuedQueries {
+			if _, ok := sds[qq.SQL]; ok {
+				continue
+			}
+			sd, err := conn.Prepare(ctx, qq.SQL, qq.SQL)
+			if err != nil {
+				unknown(0, err)
+				return results, fmt.Errorf("prepare: %w", err)
+			}
+			sds[qq.SQL] = sd
+		}
+	}
+	type bound struct {
+		sd         *pgconn.StatementDescription
+		values     [][]byte
+		formats    []int16
+		resultFmts []int16
+	}
+	pipe := conn.PgConn().StartPipeline(ctx)
+	sent := make([]bool, len(txs))
+	for i, b := range txs {
+		// Encode the whole batch first: a batch is sent complete or not at all.
+		stmts := make([]bound, len(b.QueuedQueries))
+		var encErr error
+		for j, qq := range b.QueuedQueries {
+			var eqb pgx.ExtendedQueryBuilder
+			if encErr = eqb.Build(conn.TypeMap(), sds[qq.SQL], qq.Arguments); encErr != nil {
+				break
+			}
+			stmts[j] = bound{sds[qq.SQL], eqb.ParamValues, eqb.ParamFormats, eqb.ResultFormats}
+		}
+		if encErr != nil {
+			results[i] = fmt.Errorf("encode: %w", encErr)
+			continue
+		}
+		for _, s := range stmts {
+			// Prepared with a Describe of the portal (not SendQueryStatement): the results are
+			// then decoded with the server's own row description, which stays right after
+			// an error skipped the rest of a batch.
+			pipe.SendQueryPrepared(s.sd.Name, s.values, s.formats, s.resultFmts)
+		}
+		pipe.SendPipelineSync()
+		sent[i] = true
+	}
+	if err := pipe.Flush(); err != nil {
+		unknown(0, err)
+		return results, err
+	}
+	m := conn.TypeMap()
+	for i, b := range txs {
+		if !sent[i] {
+			continue
+		}
+		var txErr error
+		for _, qq := range b.QueuedQueries {
+			res, err := pipe.GetResults()
+			var pgErr *pgconn.PgError
+			if err != nil && !errors.As(err, &pgErr) {
+				unknown(i, err)
+				_ = pipe.Close()
+				return results, err
+			}
+			rr, _ := res.(*pgconn.ResultReader)
+			if err == nil && rr == nil {
+				err = fmt.Errorf("sqlbatch: unexpected pipeline result %T", res)
+			}
+			br := &pipeResult{rr: rr, err: err, m: m}
+			fn := qq.Fn
+			if fn == nil {
+				fn = func(br pgx.BatchResults) error { _, err := br.Exec(); return err }
+			}
+			ferr := fn(br)
+			if br.rr != nil && err == nil {
+				if _, cerr := br.rr.Close(); cerr != nil && ferr == nil {
+					ferr = cerr
+				}
+			}
+			if err != nil {
+				// The server skips the rest of the batch: its next result is the Sync.
+				txErr = ferr
+				if txErr == nil {
+					txErr = err
+				}
+				break
+			}
+			if ferr != nil && txErr == nil {
+				txErr = ferr
+			}
+		}
+		res, err := pipe.GetResults()
+		if _, ok := res.(*pgconn.PipelineSync); !ok || err != nil {
+			var pgErr *pgconn.PgError
+			if err != nil && errors.As(err, &pgErr) {
+				// The commit itself failed; the Sync is still to come.
+				if txErr == nil {
+					txErr = err
+				}
+				if res, err = pipe.GetResults(); err == nil {
+					if _, ok := res.(*pgconn.PipelineSync); ok {
+						results[i] = txErr
+						continue
+					}
+				}
+			}
+			if err == nil {
+				err = fmt.Errorf("sqlbatch: unexpected pipeline result %T, want the Sync", res)
+			}
+			unknown(i, err)
+			_ = pipe.Close()
+			return results, err
+		}
+		results[i] = txErr
+	}
+	if err := pipe.Close(); err != nil {
+		return results, err
+	}
+	return results, nil
+}
+
+// pipeResult is one statement's result in Transactions, for the batch callbacks.
+type pipeResult struct {
+	rr  *pgconn.ResultReader
+	err error
+	m   *pgtype.Map
+}
+
+func (p *pipeResult) Exec() (pgconn.CommandTag, error) {
+	if p.err != nil {
+		return pgconn.CommandTag{}, p.err
+	}
+	ct, err := p.rr.Close()
+	p.rr = nil
+	return ct, err
+}
+
+func (p *pipeResult) Query() (pgx.Rows, error) {
+	return nil, errors.New("sqlbatch: Transactions supports Exec and QueryRow results only")
+}
+
+func (p *pipeResult) QueryRow() pgx.Row { return pipeRow{p} }
+
+func (p *pipeResult) Close() error { return nil }
+
+func (p *pipeResult) Tx() pgx.Tx { return nil }
+
+type pipeRow struct{ p *pipeResult }
+
+func (r pipeRow) Scan(dest ...any) error {
+	p := r.p
+	if p.err != nil {
+		return p.err
+	}
+	rr := p.rr
+	p.rr = nil
+	if !rr.NextRow() {
+		if _, err := rr.Close(); err != nil {
+			return err
+		}
+		return pgx.ErrNoRows
+	}
+	fds, vals := rr.FieldDescriptions(), rr.Values()
+	if len(dest) != len(vals) {
+		_, _ = rr.Close()
+		return fmt.Errorf("sqlbatch: %d scan destinations for %d columns", len(dest), len(vals))
+	}
+	for i := range dest {
+		if err := p.m.Scan(fds[i].DataTypeOID, fds[i].Format, vals[i], dest[i]); err != nil {
+			_, _ = rr.Close()
+			return fmt.Errorf("sqlbatch: scan column %d: %w", i, err)
+		}
+	}
+	for rr.NextRow() {
+	}
+	_, err := rr.Close()
+	return err
 }
