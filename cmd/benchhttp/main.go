@@ -121,7 +121,7 @@ func parseOptions(args []string) (options, error) {
 	fs.StringVar(&o.workDir, "workdir", filepath.Join(os.TempDir(), "memberstats-bench-http"), "where server logs, profiles and results go")
 	fs.StringVar(&o.out, "out", "", "results JSON (default <workdir>/results.json)")
 	fs.BoolVar(&o.profile, "profile", false, "write a CPU profile of each server run to <workdir>/<config>.cpu.pprof")
-	fs.StringVar(&o.configs, "configs", "unified,legacy,unified-shadow10", "server configurations to measure: unified, legacy, unified-shadow10, legacy-shadow10, unified-shadow2")
+	fs.StringVar(&o.configs, "configs", "unified,legacy,unified-shadow10", "server configurations to measure: unified, legacy, unified-shadow10, legacy-shadow10, unified-shadow2, unified-nocache (DISTRIBUTION_CACHE_TTL=0), unified-shadow10-cap25 (STATS_SHADOW_MAX_PER_SECOND=25)")
 	if err := fs.Parse(args); err != nil {
 		return o, usageError{err}
 	}
@@ -145,14 +145,20 @@ type config struct {
 	Name          string  `json:"name"`
 	ReadSource    string  `json:"readSource"`
 	ShadowPercent float64 `json:"shadowPercent"`
+	// Env is extra server environment (KEY=value), after the driver's own.
+	Env []string `json:"env,omitempty"`
 }
 
 var allConfigs = map[string]config{
-	"unified":          {"unified", "unified", 0},
-	"legacy":           {"legacy", "legacy", 0},
-	"unified-shadow10": {"unified-shadow10", "unified", 10},
-	"legacy-shadow10":  {"legacy-shadow10", "legacy", 10},
-	"unified-shadow2":  {"unified-shadow2", "unified", 2},
+	"unified":          {"unified", "unified", 0, nil},
+	"legacy":           {"legacy", "legacy", 0, nil},
+	"unified-shadow10": {"unified-shadow10", "unified", 10, nil},
+	"legacy-shadow10":  {"legacy-shadow10", "legacy", 10, nil},
+	"unified-shadow2":  {"unified-shadow2", "unified", 2, nil},
+	// unified-nocache is unified without the distribution cache (the read path before it).
+	"unified-nocache": {"unified-nocache", "unified", 0, []string{"DISTRIBUTION_CACHE_TTL=0"}},
+	// unified-shadow10-cap25 is unified-shadow10 with at most 25 comparisons started per second.
+	"unified-shadow10-cap25": {"unified-shadow10-cap25", "unified", 10, []string{"STATS_SHADOW_MAX_PER_SECOND=25"}},
 }
 
 // measurement is one run's figures.
@@ -169,6 +175,12 @@ type measurement struct {
 	P99ms      float64        `json:"p99Ms"`
 	MaxMs      float64        `json:"maxMs"`
 	ElapsedSec float64        `json:"elapsedSec"`
+	// ServerCPUms and DBCPUms are the CPU time (user + system) per request of the server
+	// process and of the PostgreSQL backends connected to the benchmark database (-1: not
+	// measured). They depend less than req/s on what else runs on the machine. Parallel query
+	// workers are not counted.
+	ServerCPUms float64 `json:"serverCpuMsPerRequest"`
+	DBCPUms     float64 `json:"dbCpuMsPerRequest"`
 }
 
 type report struct {
@@ -374,6 +386,11 @@ func measureConfig(ctx context.Context, o options, c config, dsn string, t targe
 	}
 	defer child.stop()
 	log.Info("server up", "config", c.Name, "url", base)
+	sampler, err := newCPUSampler(ctx, dsn, child.cmd.Process.Pid)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	defer sampler.close(ctx)
 	stats, history := paths(t.handles, "/stats"), paths(t.handles, "/stats/history")
 	// Warm the pools, the dimension cache and the page cache.
 	if _, err := benchhttp.Run(ctx, benchhttp.Load{BaseURL: base, Targets: stats, Requests: 4000, Duration: 10 * time.Second, Workers: o.workers}); err != nil {
@@ -401,11 +418,20 @@ func measureConfig(ctx context.Context, o options, c config, dsn string, t targe
 			l.Requests = int(s.rate * o.rateDuration.Seconds())
 			mode = fmt.Sprintf("open-loop, %.0f req/s", s.rate)
 		}
+		cpu0 := sampler.snapshot(ctx)
 		res, err := benchhttp.Run(ctx, l)
 		if err != nil {
 			return nil, 0, "", err
 		}
-		log.Info("measured", "config", c.Name, "route", s.route, "mode", mode, "result", res.String())
+		serverCPU, dbCPU := sampler.snapshot(ctx).since(cpu0)
+		perReq := func(d time.Duration) float64 {
+			if d < 0 {
+				return -1
+			}
+			return msf(d) / float64(max(res.Requests, 1))
+		}
+		log.Info("measured", "config", c.Name, "route", s.route, "mode", mode, "result", res.String(),
+			"server_cpu_ms_per_request", perReq(serverCPU), "db_cpu_ms_per_request", perReq(dbCPU))
 		if res.Errors > 0 || res.Status[http.StatusInternalServerError] > 0 || res.Status[http.StatusServiceUnavailable] > 0 {
 			return nil, 0, "", fmt.Errorf("%s %s: failures: %s (server log %s)", s.route, mode, res, child.logPath)
 		}
@@ -414,7 +440,8 @@ func measureConfig(ctx context.Context, o options, c config, dsn string, t targe
 			st[strconv.Itoa(k)] = v
 		}
 		out = append(out, measurement{Config: c.Name, Route: s.route, Mode: mode, Requests: res.Requests, Errors: res.Errors, Status: st,
-			RPS: res.RPS, P50ms: msf(res.P50), P95ms: msf(res.P95), P99ms: msf(res.P99), MaxMs: msf(res.Max), ElapsedSec: res.Elapsed.Seconds()})
+			RPS: res.RPS, P50ms: msf(res.P50), P95ms: msf(res.P95), P99ms: msf(res.P99), MaxMs: msf(res.Max), ElapsedSec: res.Elapsed.Seconds(),
+			ServerCPUms: perReq(serverCPU), DBCPUms: perReq(dbCPU)})
 	}
 	shadow := ""
 	if c.ShadowPercent > 0 {
@@ -427,6 +454,86 @@ func measureConfig(ctx context.Context, o options, c config, dsn string, t targe
 }
 
 func msf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// cpuTimes is the CPU time consumed so far by the server process and by each PostgreSQL
+// backend of the benchmark database (read from /proc, so only for a local server). ok is false
+// when the backends could not be listed.
+type cpuTimes struct {
+	server   time.Duration
+	backends map[int]time.Duration
+	ok       bool
+}
+
+// cpuSampler lists the backends of the benchmark database over one connection it keeps, so
+// that sampling never depends on getting a new connection from a busy server.
+type cpuSampler struct {
+	conn *pgx.Conn
+	pid  int // the server process
+}
+
+func newCPUSampler(ctx context.Context, dsn string, pid int) (*cpuSampler, error) {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("cpu sampler: %w", err)
+	}
+	return &cpuSampler{conn: conn, pid: pid}, nil
+}
+
+func (c *cpuSampler) close(ctx context.Context) { _ = c.conn.Close(context.WithoutCancel(ctx)) }
+
+// snapshot reads the CPU times of the server and of the database's backends (except its own).
+func (c *cpuSampler) snapshot(ctx context.Context) cpuTimes {
+	t := cpuTimes{server: procCPU(c.pid), backends: map[int]time.Duration{}}
+	rows, err := c.conn.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+	if err != nil {
+		return t
+	}
+	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		return t
+	}
+	for _, p := range pids {
+		t.backends[int(p)] = procCPU(int(p))
+	}
+	t.ok = true
+	return t
+}
+
+// since returns the server's and the backends' CPU time between before and t; db is -1 when
+// either snapshot could not list the backends. A backend that started in between counts from
+// zero; one that ended in between (a parallel worker, say) is lost.
+func (t cpuTimes) since(before cpuTimes) (server, db time.Duration) {
+	if !t.ok || !before.ok {
+		return t.server - before.server, -1
+	}
+	for p, d := range t.backends {
+		db += d - before.backends[p]
+	}
+	return t.server - before.server, db
+}
+
+// procCPU is utime + stime of a process from /proc/<pid>/stat (USER_HZ = 100 on Linux).
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces; the fields after it start past the last ')'.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
 
 type serverChild struct {
 	cmd     *exec.Cmd
@@ -448,6 +555,7 @@ func startServer(ctx context.Context, o options, c config, dsn string) (*serverC
 	cmd := exec.Command(self, childArg, "--addr", "127.0.0.1:0", "--read-source", c.ReadSource,
 		"--shadow-percent", strconv.FormatFloat(c.ShadowPercent, 'f', -1, 64), "--max-conns", strconv.Itoa(o.maxConns))
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dsn, "CHALLENGES_DB_URL="+dsn, "REVIEW_DB_URL="+dsn, "LOG_LEVEL="+o.logLevel, "LOG_FORMAT=json")
+	cmd.Env = append(cmd.Env, c.Env...)
 	if o.profile {
 		cmd.Env = append(cmd.Env, "BENCHHTTP_CPUPROFILE="+filepath.Join(o.workDir, c.Name+".cpu.pprof"))
 	}
@@ -548,11 +656,15 @@ func printTable(w io.Writer, rep report) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| config | route | mode | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | statuses |")
-	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---|")
+	fmt.Fprintln(w, "| config | route | mode | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | server CPU ms/req | DB CPU ms/req | statuses |")
+	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 	for _, m := range rep.Measurements {
-		fmt.Fprintf(w, "| %s | %s | %s | %d | %.0f | %.2f | %.2f | %.2f | %.2f | %v |\n",
-			m.Config, m.Route, m.Mode, m.Requests, m.RPS, m.P50ms, m.P95ms, m.P99ms, m.MaxMs, m.Status)
+		db := "n/a"
+		if m.DBCPUms >= 0 {
+			db = fmt.Sprintf("%.3f", m.DBCPUms)
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %d | %.0f | %.2f | %.2f | %.2f | %.2f | %.3f | %s | %v |\n",
+			m.Config, m.Route, m.Mode, m.Requests, m.RPS, m.P50ms, m.P95ms, m.P99ms, m.MaxMs, m.ServerCPUms, db, m.Status)
 	}
 	fmt.Fprintln(w)
 	for name, kb := range rep.ServerRSSKB {
@@ -570,11 +682,30 @@ func printTable(w io.Writer, rep report) {
 	if u, l := byKey["unified GET /stats"], byKey["legacy GET /stats"]; u > 0 && l > 0 {
 		fmt.Fprintf(w, "unified/legacy GET /stats throughput: %.2fx\n", u/l)
 	}
+	if c, n := byKey["unified GET /stats/distribution"], byKey["unified-nocache GET /stats/distribution"]; c > 0 && n > 0 {
+		fmt.Fprintf(w, "distribution cache on/off GET /stats/distribution throughput: %.1fx\n", c/n)
+	}
 	for _, base := range []string{"unified", "legacy"} {
-		for _, pct := range []string{"2", "10"} {
+		for _, pct := range []string{"2", "10", "10-cap25"} {
 			if u, s := byKey[base+" GET /stats"], byKey[base+"-shadow"+pct+" GET /stats"]; u > 0 && s > 0 {
 				fmt.Fprintf(w, "shadow %s%% cost on %s GET /stats throughput: %.1f%%\n", pct, base, 100*(1-s/u))
 			}
 		}
+	}
+	// The same costs in CPU per request (server + PostgreSQL), which other load on the machine
+	// disturbs less than throughput.
+	cpu := map[string]float64{}
+	for _, m := range rep.Measurements {
+		if strings.HasPrefix(m.Mode, "closed") && m.DBCPUms >= 0 {
+			cpu[m.Config+" "+m.Route] = m.ServerCPUms + m.DBCPUms
+		}
+	}
+	for _, pct := range []string{"2", "10", "10-cap25"} {
+		if u, s := cpu["unified GET /stats"], cpu["unified-shadow"+pct+" GET /stats"]; u > 0 && s > 0 {
+			fmt.Fprintf(w, "shadow %s%% on unified GET /stats: %.3f vs %.3f CPU ms per request (+%.1f%%)\n", pct, s, u, 100*(s/u-1))
+		}
+	}
+	if u, l := cpu["unified GET /stats"], cpu["legacy GET /stats"]; u > 0 && l > 0 {
+		fmt.Fprintf(w, "legacy/unified GET /stats CPU per request: %.2fx\n", l/u)
 	}
 }

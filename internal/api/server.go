@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,57 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
+// NamedPinger is one database of a PingAll, named as in the pool metrics.
+type NamedPinger struct {
+	Name   string
+	Pinger Pinger
+}
+
+// PingAll is the health check of a process with more than one member-database pool (the
+// primary and a DATABASE_READ_URL replica): it pings them all at once and fails when any
+// fails, naming each failing database ("members_read: …").
+type PingAll []NamedPinger
+
+// Ping implements Pinger.
+func (p PingAll) Ping(ctx context.Context) error {
+	errs := make([]error, len(p))
+	var wg sync.WaitGroup
+	for i, np := range p {
+		wg.Go(func() {
+			if err := np.Pinger.Ping(ctx); err != nil {
+				errs[i] = fmt.Errorf("%s: %w", np.Name, err)
+			}
+		})
+	}
+	wg.Wait()
+	var failed pingErrors
+	for _, err := range errs {
+		if err != nil {
+			failed = append(failed, err)
+		}
+	}
+	switch len(failed) {
+	case 0:
+		return nil
+	case 1:
+		return failed[0]
+	}
+	return failed
+}
+
+// pingErrors are the failures of several pings, on one line.
+type pingErrors []error
+
+func (e pingErrors) Error() string {
+	msgs := make([]string, len(e))
+	for i, err := range e {
+		msgs[i] = err.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func (e pingErrors) Unwrap() []error { return e }
+
 // Deps are the collaborators of the server.
 type Deps struct {
 	// Reader answers the read routes (STATS_READ_SOURCE).
@@ -45,7 +97,9 @@ type Deps struct {
 	Groups  groups.API
 	// Verifier validates tokens.
 	Verifier *auth.Verifier
-	Health   Pinger
+	// Health is pinged by GET /members/health: the member-database pool, or a PingAll of the
+	// primary and read pools when they differ.
+	Health Pinger
 	// Pools are exported as DB pool metrics, by name.
 	Pools  map[string]*pgxpool.Pool
 	Logger *slog.Logger
@@ -100,7 +154,7 @@ func New(cfg config.Server, deps Deps) (*Server, error) {
 	if cfg.ReadSource == config.ReadSourceLegacy {
 		shadowName = config.ReadSourceUnified
 	}
-	s.shadow = newShadow(deps.Shadow, shadowName, cfg.ShadowPercent, cfg.ShadowConcurrency, cfg.ShadowTimeout, s.metrics, deps.Logger)
+	s.shadow = newShadow(deps.Shadow, shadowName, cfg.ShadowPercent, cfg.ShadowConcurrency, cfg.ShadowMaxPerSecond, cfg.ShadowTimeout, s.metrics, deps.Logger)
 	s.root = s.routes()
 	return s, nil
 }

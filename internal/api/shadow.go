@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -18,31 +20,60 @@ import (
 
 // shadow runs a sample of read requests against the other reader in the background and
 // compares the answers (after GitHub Scientist): the response never waits for it, at most
-// `slots` comparisons run at once, and a request that finds no free slot is skipped.
+// `slots` comparisons run at once, at most one starts every `gap` (STATS_SHADOW_MAX_PER_SECOND),
+// and a sampled request that finds no free slot or comes too soon is skipped.
 type shadow struct {
 	reader  stats.Reader
 	name    string // the shadow reader's source name, for logs
 	percent float64
 	timeout time.Duration
 	slots   chan struct{}
+	gap     time.Duration // 0: no rate limit
+	next    atomic.Int64  // unix nanoseconds before which no comparison starts
 	metrics *metrics
 	log     *slog.Logger
 	wg      sync.WaitGroup
 	sample  func() float64
+	now     func() time.Time
 }
 
-func newShadow(r stats.Reader, name string, percent float64, concurrency int, timeout time.Duration, m *metrics, log *slog.Logger) *shadow {
+func newShadow(r stats.Reader, name string, percent float64, concurrency int, maxPerSecond float64, timeout time.Duration, m *metrics, log *slog.Logger) *shadow {
 	if r == nil || percent <= 0 {
 		return nil
 	}
-	return &shadow{reader: r, name: name, percent: percent, timeout: timeout, slots: make(chan struct{}, max(concurrency, 1)),
-		metrics: m, log: log, sample: func() float64 { return rand.Float64() * 100 }}
+	s := &shadow{reader: r, name: name, percent: percent, timeout: timeout, slots: make(chan struct{}, max(concurrency, 1)),
+		metrics: m, log: log, sample: func() float64 { return rand.Float64() * 100 }, now: time.Now}
+	if maxPerSecond > 0 {
+		s.gap = time.Duration(float64(time.Second) / maxPerSecond)
+	}
+	return s
+}
+
+// admit reports whether a comparison may start now under the rate limit, and if so reserves
+// the next start one gap later.
+func (s *shadow) admit() bool {
+	if s.gap <= 0 {
+		return true
+	}
+	for {
+		next, now := s.next.Load(), s.now().UnixNano()
+		if now < next {
+			return false
+		}
+		if s.next.CompareAndSwap(next, now+int64(s.gap)) {
+			return true
+		}
+	}
 }
 
 // maybe compares (primary, primaryErr) with run(shadow reader) for a sampled request.
 // attrs identify the request in mismatch logs.
 func (s *shadow) maybe(ctx context.Context, route string, primary any, primaryErr error, run func(ctx context.Context, r stats.Reader) (any, error), attrs ...any) {
 	if s == nil || s.sample() >= s.percent {
+		return
+	}
+	if !s.admit() {
+		s.metrics.shadow.WithLabelValues(route, "skipped").Inc()
 		return
 	}
 	select {
@@ -103,8 +134,9 @@ func isReadOutcome(err error) bool {
 }
 
 // diffOutcomes compares two reader outcomes by their JSON (canonical key order, numbers as
-// float64), returning the differing paths. go-cmp may panic on values it cannot compare; the
-// caller recovers.
+// float64), returning the differing paths. Identical encodings are a match without further
+// work (the common case once the readers agree); only differing ones are decoded and walked.
+// go-cmp may panic on values it cannot compare; the caller recovers.
 func diffOutcomes(a any, aErr error, b any, bErr error) ([]string, error) {
 	if aErr != nil || bErr != nil {
 		ka, kb := outcomeKind(aErr), outcomeKind(bErr)
@@ -113,11 +145,22 @@ func diffOutcomes(a any, aErr error, b any, bErr error) ([]string, error) {
 		}
 		return nil, nil
 	}
-	na, err := normalize(a)
+	ja, err := json.Marshal(a)
+	if err != nil {
+		return nil, fmt.Errorf("marshal for compare: %w", err)
+	}
+	jb, err := json.Marshal(b)
+	if err != nil {
+		return nil, fmt.Errorf("marshal for compare: %w", err)
+	}
+	if bytes.Equal(ja, jb) {
+		return nil, nil
+	}
+	na, err := normalize(ja)
 	if err != nil {
 		return nil, err
 	}
-	nb, err := normalize(b)
+	nb, err := normalize(jb)
 	if err != nil {
 		return nil, err
 	}
@@ -141,11 +184,8 @@ func outcomeKind(err error) string {
 	}
 }
 
-func normalize(v any) (any, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("marshal for compare: %w", err)
-	}
+// normalize decodes an encoded outcome into maps, slices and float64s for go-cmp.
+func normalize(b []byte) (any, error) {
 	var out any
 	if err := json.Unmarshal(b, &out); err != nil {
 		return nil, fmt.Errorf("unmarshal for compare: %w", err)

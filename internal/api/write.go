@@ -40,6 +40,10 @@ type WriteConfig struct {
 	Challenges *pgxpool.Pool
 	Reviews    *pgxpool.Pool
 	Dims       *dimension.Source
+	// Finder resolves the path handle of a write route. Default: the server's read-side
+	// Deps.Members. `serve` passes a finder on the primary, so that a write never depends on a
+	// replica having caught up.
+	Finder MemberFinder
 	// RatingPaths is the parsed RATING_PATHS (nil = the default AI path).
 	RatingPaths []ratings.RatingPath
 	Logger      *slog.Logger
@@ -50,6 +54,7 @@ type writeRoutes struct {
 	rerate  *rerate.Service
 	refresh *refresh.Refresher
 	audit   *pgxpool.Pool
+	finder  MemberFinder // nil: Deps.Members
 	paths   []ratings.RatingPath
 	log     *slog.Logger
 }
@@ -76,7 +81,7 @@ func NewWriteRoutes(cfg WriteConfig) (func(chi.Router, *Server), error) {
 			return nil, err
 		}
 	}
-	w := &writeRoutes{rerate: svc, refresh: ref, audit: cfg.Members, paths: cfg.RatingPaths, log: cfg.Logger}
+	w := &writeRoutes{rerate: svc, refresh: ref, audit: cfg.Members, finder: cfg.Finder, paths: cfg.RatingPaths, log: cfg.Logger}
 	return w.mount, nil
 }
 
@@ -164,13 +169,17 @@ func toAPIError(err error) error {
 }
 
 // member resolves the path handle (api.md §4.1) and applies the route's service check.
-func member(ctx context.Context, s *Server, r *http.Request, c *call) (stats.Member, error) {
+func (w *writeRoutes) member(ctx context.Context, s *Server, r *http.Request, c *call) (stats.Member, error) {
 	handle := chi.URLParam(r, "handle")
 	if u, err := url.PathUnescape(handle); err == nil {
 		handle = u
 	}
 	c.entry.Handle = handle
-	m, err := s.deps.Members.ByHandle(ctx, handle)
+	finder := w.finder
+	if finder == nil {
+		finder = s.deps.Members
+	}
+	m, err := finder.ByHandle(ctx, handle)
 	if errors.Is(err, stats.ErrMemberNotFound) {
 		return m, &Error{Status: http.StatusNotFound, Message: MemberNotFoundMessage(handle)}
 	}
@@ -273,7 +282,7 @@ type refreshResponse struct {
 // refreshMember is POST /members/{handle}/stats/refresh: rebuild the member as the backfill
 // would (D7); challengeId is validated against the challenge database and echoed.
 func (w *writeRoutes) refreshMember(ctx context.Context, s *Server, r *http.Request, c *call) (any, error) {
-	m, err := member(ctx, s, r, c)
+	m, err := w.member(ctx, s, r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +325,7 @@ type rerateResponse struct {
 
 // rerateMember is POST /members/{handle}/stats/rerate.
 func (w *writeRoutes) rerateMember(ctx context.Context, s *Server, r *http.Request, c *call) (any, error) {
-	m, err := member(ctx, s, r, c)
+	m, err := w.member(ctx, s, r, c)
 	if err != nil {
 		return nil, err
 	}

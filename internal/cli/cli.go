@@ -158,10 +158,15 @@ func parseFlags(fs *flag.FlagSet, args []string, allowPositional bool) error {
 }
 
 // Pools are the connection pools of the three logical databases; pools with the same URL are
-// shared.
+// shared. MembersRead and ChallengesRead are set by openReadPools (`serve` only).
 type Pools struct {
 	Members, Challenges, Reviews *pgxpool.Pool
-	all                          []*pgxpool.Pool
+	// MembersRead and ChallengesRead serve the read routes (DATABASE_READ_URL,
+	// CHALLENGES_DB_READ_URL); they are Members and Challenges when the URLs are equal.
+	MembersRead, ChallengesRead *pgxpool.Pool
+	all                         []*pgxpool.Pool
+	byURL                       map[string]*pgxpool.Pool
+	maxConns                    int32
 }
 
 // Close closes every distinct pool.
@@ -171,48 +176,66 @@ func (p *Pools) Close() {
 	}
 }
 
+// open returns the pool for u, connecting (and pinging) once per distinct URL. name is the
+// setting that holds u, for errors.
+func (p *Pools) open(ctx context.Context, name, u string) (*pgxpool.Pool, error) {
+	if pool, ok := p.byURL[u]; ok {
+		return pool, nil
+	}
+	pc, err := pgxpool.ParseConfig(u)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if p.maxConns > 0 {
+		pc.MaxConns = p.maxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("%s (%s): %w", name, pgserver.Redact(u), err)
+	}
+	if p.byURL == nil {
+		p.byURL = map[string]*pgxpool.Pool{}
+	}
+	p.byURL[u] = pool
+	p.all = append(p.all, pool)
+	return pool, nil
+}
+
 // openPools connects to the three databases of cfg (DATABASE_URL required).
 func openPools(ctx context.Context, cfg config.Config, maxConns int32) (*Pools, error) {
 	if err := cfg.RequireDatabase(); err != nil {
 		return nil, UsageError{Msg: err.Error()}
 	}
-	p := &Pools{}
-	byURL := map[string]*pgxpool.Pool{}
-	get := func(name, u string) (*pgxpool.Pool, error) {
-		if pool, ok := byURL[u]; ok {
-			return pool, nil
-		}
-		pc, err := pgxpool.ParseConfig(u)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		if maxConns > 0 {
-			pc.MaxConns = maxConns
-		}
-		pool, err := pgxpool.NewWithConfig(ctx, pc)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		if err := pool.Ping(ctx); err != nil {
-			pool.Close()
-			return nil, fmt.Errorf("%s (%s): %w", name, pgserver.Redact(u), err)
-		}
-		byURL[u] = pool
-		p.all = append(p.all, pool)
-		return pool, nil
-	}
+	p := &Pools{maxConns: maxConns}
 	var err error
-	if p.Members, err = get("DATABASE_URL", cfg.DatabaseURL); err != nil {
+	if p.Members, err = p.open(ctx, "DATABASE_URL", cfg.DatabaseURL); err != nil {
 		p.Close()
 		return nil, err
 	}
-	if p.Challenges, err = get("CHALLENGES_DB_URL", cfg.ChallengesDBURL); err != nil {
+	if p.Challenges, err = p.open(ctx, "CHALLENGES_DB_URL", cfg.ChallengesDBURL); err != nil {
 		p.Close()
 		return nil, err
 	}
-	if p.Reviews, err = get("REVIEW_DB_URL", cfg.ReviewDBURL); err != nil {
+	if p.Reviews, err = p.open(ctx, "REVIEW_DB_URL", cfg.ReviewDBURL); err != nil {
 		p.Close()
 		return nil, err
 	}
 	return p, nil
+}
+
+// openReadPools adds the read pools of cfg to p (sharing a pool whose URL is already open).
+// On error p is left as it was, apart from pools it still closes with Close.
+func (p *Pools) openReadPools(ctx context.Context, cfg config.Config) error {
+	var err error
+	if p.MembersRead, err = p.open(ctx, "DATABASE_READ_URL", cfg.DatabaseReadURL); err != nil {
+		return err
+	}
+	if p.ChallengesRead, err = p.open(ctx, "CHALLENGES_DB_READ_URL", cfg.ChallengesDBReadURL); err != nil {
+		return err
+	}
+	return nil
 }

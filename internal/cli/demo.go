@@ -73,6 +73,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 
 	cfg := env.Config
 	cfg.DatabaseURL, cfg.ChallengesDBURL, cfg.ReviewDBURL = u, u, u
+	cfg.DatabaseReadURL, cfg.ChallengesDBReadURL = u, u
 	pools, err := openPools(ctx, cfg, 8)
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"github.com/memberstats/memberstats/internal/groups"
 	"github.com/memberstats/memberstats/internal/legacy"
 	"github.com/memberstats/memberstats/internal/member"
+	"github.com/memberstats/memberstats/internal/pgserver"
 	"github.com/memberstats/memberstats/internal/stats"
 	"github.com/memberstats/memberstats/internal/unified"
 )
@@ -61,6 +62,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer pools.Close()
+	if err := pools.openReadPools(ctx, env.Config); err != nil {
+		return err
+	}
+	if pools.MembersRead != pools.Members || pools.ChallengesRead != pools.Challenges {
+		log.Info("read routes use separate pools", "database_read_url", pgserver.Redact(env.Config.DatabaseReadURL),
+			"challenges_db_read_url", pgserver.Redact(env.Config.ChallengesDBReadURL))
+	}
 
 	srv, err := newAPIServer(cfg, pools, log)
 	if err != nil {
@@ -76,11 +84,27 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	return serveUntilDone(ctx, cfg, srv, ln, log)
 }
 
-// newAPIServer wires the readers, member lookup, Groups API and verifier into the API.
+// newAPIServer wires the readers, member lookup, Groups API and verifier into the API. The read
+// routes (and both sides of a shadow comparison) use the read pools; the write routes, their
+// member lookup and the audit log use the primary pools.
 func newAPIServer(cfg config.Server, pools *Pools, log *slog.Logger) (*api.Server, error) {
+	membersRead, challengesRead := pools.MembersRead, pools.ChallengesRead
+	if membersRead == nil {
+		membersRead = pools.Members
+	}
+	if challengesRead == nil {
+		challengesRead = pools.Challenges
+	}
 	dims := dimension.NewSource(pools.Challenges, cfg.DimensionRefresh, log)
-	uni := unified.NewReader(pools.Members, pools.Challenges, dims, unified.ReaderOpts{PublicGroupID: cfg.PublicGroupID, Logger: log})
-	leg := legacy.NewReader(pools.Members, pools.Challenges, dims, legacy.ReaderOpts{PublicGroupID: cfg.PublicGroupID, Fallback: uni, Logger: log})
+	readDims := dims
+	if challengesRead != pools.Challenges {
+		// The replica's own lookup; it picks up a rating-path type inserted by a rerate on the
+		// primary at its next reload (DIMENSION_REFRESH_INTERVAL).
+		readDims = dimension.NewSource(challengesRead, cfg.DimensionRefresh, log)
+	}
+	uni := unified.NewReader(membersRead, challengesRead, readDims, unified.ReaderOpts{PublicGroupID: cfg.PublicGroupID, Logger: log,
+		DistributionCacheTTL: cfg.DistributionCacheTTL})
+	leg := legacy.NewReader(membersRead, challengesRead, readDims, legacy.ReaderOpts{PublicGroupID: cfg.PublicGroupID, Fallback: uni, Logger: log})
 	var primary, other stats.Reader = uni, leg
 	if cfg.ReadSource == config.ReadSourceLegacy {
 		primary, other = leg, uni
@@ -106,13 +130,22 @@ func newAPIServer(cfg config.Server, pools *Pools, log *slog.Logger) (*api.Serve
 	if pools.Challenges != pools.Members {
 		poolsByName["challenges"] = pools.Challenges
 	}
-	writes, err := api.NewWriteRoutes(api.WriteConfig{Members: pools.Members, Challenges: pools.Challenges, Reviews: pools.Reviews, Dims: dims, Logger: log})
+	var health api.Pinger = pools.Members
+	if membersRead != pools.Members {
+		poolsByName["members_read"] = membersRead
+		health = api.PingAll{{Name: "members", Pinger: pools.Members}, {Name: "members_read", Pinger: membersRead}}
+	}
+	if challengesRead != pools.Challenges && challengesRead != membersRead {
+		poolsByName["challenges_read"] = challengesRead
+	}
+	writes, err := api.NewWriteRoutes(api.WriteConfig{Members: pools.Members, Challenges: pools.Challenges, Reviews: pools.Reviews, Dims: dims,
+		Finder: member.NewFinder(pools.Members), Logger: log})
 	if err != nil {
 		return nil, err
 	}
 	return api.New(cfg, api.Deps{
-		Reader: primary, Shadow: other, Members: member.NewFinder(pools.Members), Groups: ga,
-		Verifier: verifier, Health: pools.Members, Pools: poolsByName, Logger: log, Routes: writes,
+		Reader: primary, Shadow: other, Members: member.NewFinder(membersRead), Groups: ga,
+		Verifier: verifier, Health: health, Pools: poolsByName, Logger: log, Routes: writes,
 	})
 }
 

@@ -17,7 +17,15 @@ type Config struct {
 	ChallengesDBURL string
 	// ReviewDBURL is the review service's database (REVIEW_DB_URL); default DatabaseURL.
 	ReviewDBURL string
-	LogLevel    slog.Level
+	// DatabaseReadURL is where `serve` sends the read routes' member-database queries
+	// (DATABASE_READ_URL, e.g. a streaming replica); default DatabaseURL. Writes, the audit log
+	// and every other subcommand use DatabaseURL.
+	DatabaseReadURL string
+	// ChallengesDBReadURL is the same for the challenge database (CHALLENGES_DB_READ_URL).
+	// Default: ChallengesDBURL when that names its own database, else DatabaseReadURL (the
+	// challenge tables live in the member database, so they are read from its replica).
+	ChallengesDBReadURL string
+	LogLevel            slog.Level
 	// LogFormat is "json" (default, for log collectors) or "text".
 	LogFormat string
 }
@@ -30,6 +38,9 @@ func Load(getenv func(string) string) (Config, error) {
 		ChallengesDBURL: strings.TrimSpace(getenv("CHALLENGES_DB_URL")),
 		ReviewDBURL:     strings.TrimSpace(getenv("REVIEW_DB_URL")),
 		LogFormat:       strings.ToLower(strings.TrimSpace(getenv("LOG_FORMAT"))),
+
+		DatabaseReadURL:     strings.TrimSpace(getenv("DATABASE_READ_URL")),
+		ChallengesDBReadURL: strings.TrimSpace(getenv("CHALLENGES_DB_READ_URL")),
 	}
 	if c.ChallengesDBURL == "" {
 		c.ChallengesDBURL = strings.TrimSpace(getenv("CHALLENGE_DB_URL"))
@@ -57,10 +68,27 @@ func (c *Config) applyDefaults() {
 	if c.ReviewDBURL == "" {
 		c.ReviewDBURL = c.DatabaseURL
 	}
+	if c.DatabaseReadURL == "" {
+		c.DatabaseReadURL = c.DatabaseURL
+	}
+	if c.ChallengesDBReadURL == "" {
+		if c.ChallengesDBURL == c.DatabaseURL {
+			c.ChallengesDBReadURL = c.DatabaseReadURL
+		} else {
+			c.ChallengesDBReadURL = c.ChallengesDBURL
+		}
+	}
 }
 
-// SetDatabaseURL points the member database (and any source database left to default) at u.
+// SetDatabaseURL points the member database (and any source or read database left to default)
+// at u.
 func (c *Config) SetDatabaseURL(u string) {
+	if c.ChallengesDBReadURL == c.ChallengesDBURL || c.ChallengesDBReadURL == c.DatabaseReadURL {
+		c.ChallengesDBReadURL = ""
+	}
+	if c.DatabaseReadURL == c.DatabaseURL {
+		c.DatabaseReadURL = ""
+	}
 	if c.ChallengesDBURL == c.DatabaseURL {
 		c.ChallengesDBURL = ""
 	}

@@ -23,6 +23,43 @@ func TestSourceURLsDefaultToDatabaseURL(t *testing.T) {
 	}
 }
 
+func TestReadURLDefaults(t *testing.T) {
+	for name, c := range map[string]struct {
+		env                 map[string]string
+		read, challengeRead string
+	}{
+		"unset":                  {map[string]string{"DATABASE_URL": "postgres://m"}, "postgres://m", "postgres://m"},
+		"members replica":        {map[string]string{"DATABASE_URL": "postgres://m", "DATABASE_READ_URL": "postgres://m-ro"}, "postgres://m-ro", "postgres://m-ro"},
+		"own challenge database": {map[string]string{"DATABASE_URL": "postgres://m", "DATABASE_READ_URL": "postgres://m-ro", "CHALLENGES_DB_URL": "postgres://c"}, "postgres://m-ro", "postgres://c"},
+		"challenge replica": {map[string]string{"DATABASE_URL": "postgres://m", "CHALLENGES_DB_URL": "postgres://c", "CHALLENGES_DB_READ_URL": " postgres://c-ro "},
+			"postgres://m", "postgres://c-ro"},
+	} {
+		cfg, err := config.Load(env(c.env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.DatabaseReadURL != c.read || cfg.ChallengesDBReadURL != c.challengeRead {
+			t.Errorf("%s: read %q, challenge read %q; want %q, %q", name, cfg.DatabaseReadURL, cfg.ChallengesDBReadURL, c.read, c.challengeRead)
+		}
+	}
+	c, err := config.Load(env(map[string]string{"DATABASE_URL": "postgres://m"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetDatabaseURL("postgres://other")
+	if c.DatabaseReadURL != "postgres://other" || c.ChallengesDBReadURL != "postgres://other" {
+		t.Errorf("after SetDatabaseURL: read %q, challenge read %q", c.DatabaseReadURL, c.ChallengesDBReadURL)
+	}
+	c, err = config.Load(env(map[string]string{"DATABASE_URL": "postgres://m", "DATABASE_READ_URL": "postgres://m-ro"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetDatabaseURL("postgres://other")
+	if c.DatabaseReadURL != "postgres://m-ro" || c.ChallengesDBReadURL != "postgres://m-ro" {
+		t.Errorf("an explicit read URL must survive SetDatabaseURL: read %q, challenge read %q", c.DatabaseReadURL, c.ChallengesDBReadURL)
+	}
+}
+
 func TestReferenceSpellingOfChallengeURL(t *testing.T) {
 	c, err := config.Load(env(map[string]string{"DATABASE_URL": "postgres://m", "CHALLENGE_DB_URL": "postgres://c"}))
 	if err != nil || c.ChallengesDBURL != "postgres://c" {

@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -65,10 +66,16 @@ type Server struct {
 	ShadowPercent     float64       // STATS_SHADOW_PERCENT, 0..100
 	ShadowConcurrency int           // STATS_SHADOW_CONCURRENCY, default 4
 	ShadowTimeout     time.Duration // STATS_SHADOW_TIMEOUT, default 10s
+	// ShadowMaxPerSecond caps the shadow comparisons started per second
+	// (STATS_SHADOW_MAX_PER_SECOND); 0, the default, leaves only the percent and the slots.
+	ShadowMaxPerSecond float64
 	// DimensionRefresh is how often the track/type lookup is reloaded
 	// (DIMENSION_REFRESH_INTERVAL, default 5m).
 	DimensionRefresh   time.Duration
 	HealthCheckTimeout time.Duration // HEALTH_CHECK_TIMEOUT (ms), default 3000
+	// DistributionCacheTTL is how long the unified reader keeps a distribution filter's bucket
+	// counts in the process (DISTRIBUTION_CACHE_TTL, default 60s; 0 disables the cache).
+	DistributionCacheTTL time.Duration
 
 	GroupsAPIURL string // GROUPS_API_URL
 	M2M          M2M
@@ -117,15 +124,16 @@ func LoadServer(getenv func(string) string) (Server, error) {
 			StatsRefresh:  or(g("SCOPE_STATS_REFRESH"), "refresh:member_stats"),
 			StatsRerate:   or(g("SCOPE_STATS_RERATE"), "rerate:member_stats"),
 		},
-		SecureFields:       []string{"createdBy", "updatedBy"},
-		PublicGroupID:      10,
-		PrivateGroups:      []int64{20000000},
-		ReadSource:         ReadSourceUnified,
-		ShadowConcurrency:  4,
-		ShadowTimeout:      10 * time.Second,
-		DimensionRefresh:   5 * time.Minute,
-		HealthCheckTimeout: 3 * time.Second,
-		GroupsAPIURL:       strings.TrimRight(g("GROUPS_API_URL"), "/"),
+		SecureFields:         []string{"createdBy", "updatedBy"},
+		PublicGroupID:        10,
+		PrivateGroups:        []int64{20000000},
+		ReadSource:           ReadSourceUnified,
+		ShadowConcurrency:    4,
+		ShadowTimeout:        10 * time.Second,
+		DimensionRefresh:     5 * time.Minute,
+		HealthCheckTimeout:   3 * time.Second,
+		DistributionCacheTTL: time.Minute,
+		GroupsAPIURL:         strings.TrimRight(g("GROUPS_API_URL"), "/"),
 		M2M: M2M{
 			URL:          g("AUTH0_URL"),
 			Audience:     g("AUTH0_AUDIENCE"),
@@ -202,6 +210,13 @@ func LoadServer(getenv func(string) string) (Server, error) {
 		}
 		s.ShadowPercent = p
 	}
+	if v := g("STATS_SHADOW_MAX_PER_SECOND"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < 0 || math.IsInf(r, 0) || math.IsNaN(r) {
+			return Server{}, fmt.Errorf("STATS_SHADOW_MAX_PER_SECOND %q: want a number of comparisons per second, 0 for no limit", v)
+		}
+		s.ShadowMaxPerSecond = r
+	}
 	var err error
 	if s.ShadowConcurrency, err = positiveInt(g, "STATS_SHADOW_CONCURRENCY", s.ShadowConcurrency); err != nil {
 		return Server{}, err
@@ -212,6 +227,13 @@ func LoadServer(getenv func(string) string) (Server, error) {
 			return Server{}, fmt.Errorf("HEALTH_CHECK_TIMEOUT %q: want milliseconds > 0", v)
 		}
 		s.HealthCheckTimeout = time.Duration(ms) * time.Millisecond
+	}
+	if v := g("DISTRIBUTION_CACHE_TTL"); v != "" {
+		dur, err := time.ParseDuration(v) // "0" parses as 0
+		if err != nil || dur < 0 {
+			return Server{}, fmt.Errorf("DISTRIBUTION_CACHE_TTL %q: want a duration such as 60s, or 0 to disable the cache", v)
+		}
+		s.DistributionCacheTTL = dur
 	}
 	if s.GroupsAPIURL != "" {
 		if u, err := url.Parse(s.GroupsAPIURL); err != nil || u.Scheme == "" || u.Host == "" {

@@ -85,16 +85,18 @@ func TestLoadServer_Values(t *testing.T) {
 
 func TestLoadServer_RejectsBadValues(t *testing.T) {
 	for k, v := range map[string]string{
-		"STATS_READ_SOURCE":    "mirror",
-		"PORT":                 "http",
-		"API_VERSION":          "v6/members",
-		"VALID_ISSUERS":        "https://a",
-		"PUBLIC_GROUP_ID":      "ten",
-		"PRIVATE_GROUP_IDS":    `["x"]`,
-		"STATS_SHADOW_PERCENT": "101",
-		"HEALTH_CHECK_TIMEOUT": "3s",
-		"HTTP_READ_TIMEOUT":    "-1s",
-		"GROUPS_API_URL":       "groups",
+		"STATS_READ_SOURCE":           "mirror",
+		"PORT":                        "http",
+		"API_VERSION":                 "v6/members",
+		"VALID_ISSUERS":               "https://a",
+		"PUBLIC_GROUP_ID":             "ten",
+		"PRIVATE_GROUP_IDS":           `["x"]`,
+		"STATS_SHADOW_PERCENT":        "101",
+		"HEALTH_CHECK_TIMEOUT":        "3s",
+		"DISTRIBUTION_CACHE_TTL":      "-1s",
+		"STATS_SHADOW_MAX_PER_SECOND": "-1",
+		"HTTP_READ_TIMEOUT":           "-1s",
+		"GROUPS_API_URL":              "groups",
 	} {
 		_, err := config.LoadServer(env(map[string]string{k: v}))
 		if err == nil {
@@ -103,6 +105,34 @@ func TestLoadServer_RejectsBadValues(t *testing.T) {
 		}
 		if msg := err.Error(); !strings.HasPrefix(msg, k) || strings.Contains(msg, "\n") {
 			t.Errorf("%s=%q: message %q should be one line starting with the variable", k, v, msg)
+		}
+	}
+}
+
+func TestLoadServer_DistributionCacheTTL(t *testing.T) {
+	for v, want := range map[string]time.Duration{"": time.Minute, "0": 0, "0s": 0, "5s": 5 * time.Second, " 2m ": 2 * time.Minute} {
+		s, err := config.LoadServer(env(map[string]string{"DISTRIBUTION_CACHE_TTL": v}))
+		if err != nil || s.DistributionCacheTTL != want {
+			t.Errorf("DISTRIBUTION_CACHE_TTL=%q: %v, %v; want %v", v, s.DistributionCacheTTL, err, want)
+		}
+	}
+	for _, v := range []string{"soon", "10", "-5s"} {
+		if _, err := config.LoadServer(env(map[string]string{"DISTRIBUTION_CACHE_TTL": v})); err == nil {
+			t.Errorf("DISTRIBUTION_CACHE_TTL=%q accepted", v)
+		}
+	}
+}
+
+func TestLoadServer_ShadowMaxPerSecond(t *testing.T) {
+	for v, want := range map[string]float64{"": 0, "0": 0, "25": 25, "0.5": 0.5} {
+		s, err := config.LoadServer(env(map[string]string{"STATS_SHADOW_MAX_PER_SECOND": v}))
+		if err != nil || s.ShadowMaxPerSecond != want {
+			t.Errorf("STATS_SHADOW_MAX_PER_SECOND=%q: %v, %v; want %v", v, s.ShadowMaxPerSecond, err, want)
+		}
+	}
+	for _, v := range []string{"fast", "-3", "Inf", "NaN"} {
+		if _, err := config.LoadServer(env(map[string]string{"STATS_SHADOW_MAX_PER_SECOND": v})); err == nil {
+			t.Errorf("STATS_SHADOW_MAX_PER_SECOND=%q accepted", v)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -25,6 +26,11 @@ type ReaderOpts struct {
 	// PublicGroupID is the group id that means public stats (NULL groupId rows); default 10.
 	PublicGroupID int64
 	Logger        *slog.Logger
+	// DistributionCacheTTL, when positive, keeps each distribution filter's bucket counts in
+	// the process for that long (DISTRIBUTION_CACHE_TTL); 0 reads memberStats on every request.
+	DistributionCacheTTL time.Duration
+	// DistributionCacheSize bounds the cached filters; default DefaultDistributionCacheSize.
+	DistributionCacheSize int
 }
 
 // Reader implements stats.Reader over the unified tables.
@@ -34,6 +40,7 @@ type Reader struct {
 	dims       *dimension.Source
 	public     int64
 	logger     *slog.Logger
+	dist       *distCache // nil: no distribution cache
 }
 
 var _ stats.Reader = (*Reader)(nil)
@@ -47,7 +54,8 @@ func NewReader(members store.DBTX, challenges challengesdb.DBTX, dims *dimension
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Reader{q: store.New(members), challenges: challenges, dims: dims, public: opts.PublicGroupID, logger: opts.Logger}
+	return &Reader{q: store.New(members), challenges: challenges, dims: dims, public: opts.PublicGroupID, logger: opts.Logger,
+		dist: newDistCache(opts.DistributionCacheTTL, opts.DistributionCacheSize)}
 }
 
 // ResolveFilter resolves the raw trackId/typeId filters of a stats or history request to
@@ -306,26 +314,42 @@ func (r *Reader) Distribution(ctx context.Context, q stats.DistributionQuery) (s
 		}
 		types = append(types, id, l.TypeLabel(id))
 	}
+	var out distOutcome
+	if r.dist != nil {
+		out, err = r.dist.get(ctx, distKey(tracks, types), func(ctx context.Context) (distOutcome, error) {
+			return r.loadDistribution(ctx, tracks, types)
+		})
+	} else {
+		out, err = r.loadDistribution(ctx, tracks, types)
+	}
+	if err != nil {
+		return stats.Distribution{}, err
+	}
+	if !out.found {
+		return stats.Distribution{}, stats.ErrDistributionNotFound
+	}
+	return stats.BuildDistribution(q.Track, q.SubTrack, out.buckets), nil
+}
+
+// loadDistribution aggregates the buckets of the stored values tracks × types (data-model
+// §5.6). A filter without any rated row is found when some memberStats row matches it.
+func (r *Reader) loadDistribution(ctx context.Context, tracks, types []string) (distOutcome, error) {
 	rows, err := r.q.UnifiedDistribution(ctx, store.UnifiedDistributionParams{TrackIds: tracks, TypeIds: types})
 	if err != nil {
-		return stats.Distribution{}, fmt.Errorf("read unified distribution: %w", err)
+		return distOutcome{}, fmt.Errorf("read unified distribution: %w", err)
 	}
-	var b stats.Buckets
+	out := distOutcome{found: len(rows) > 0}
 	for _, row := range rows {
 		if row.Bucket >= 0 && int(row.Bucket) < stats.BucketCount {
-			b[row.Bucket] += row.Members
+			out.buckets[row.Bucket] += row.Members
 		}
 	}
-	if len(rows) == 0 {
-		found, err := r.q.UnifiedStatsExist(ctx, store.UnifiedStatsExistParams{TrackIds: tracks, TypeIds: types})
-		if err != nil {
-			return stats.Distribution{}, fmt.Errorf("read unified distribution: %w", err)
-		}
-		if !found {
-			return stats.Distribution{}, stats.ErrDistributionNotFound
+	if !out.found {
+		if out.found, err = r.q.UnifiedStatsExist(ctx, store.UnifiedStatsExistParams{TrackIds: tracks, TypeIds: types}); err != nil {
+			return distOutcome{}, fmt.Errorf("read unified distribution: %w", err)
 		}
 	}
-	return stats.BuildDistribution(q.Track, q.SubTrack, b), nil
+	return out, nil
 }
 
 func dedupe(ids []int64) []int64 {

@@ -12,13 +12,18 @@ import (
 )
 
 const listDimensionChallenges = `-- name: ListDimensionChallenges :many
+WITH matched AS (
+    SELECT c."id" FROM challenges."Challenge" c WHERE c."id" = ANY($1::text[])
+    UNION
+    SELECT c."id" FROM challenges."Challenge" c WHERE c."legacyId" = ANY($2::int[])
+    UNION
+    SELECT cl."challengeId" FROM challenges."ChallengeLegacy" cl WHERE cl."legacySystemId" = ANY($2::int[])
+)
 SELECT c."id", c."legacyId", cl."legacySystemId", c."name", c."trackId", c."typeId",
        c."status"::text AS status, c."endDate"
-FROM challenges."Challenge" c
+FROM matched m
+JOIN challenges."Challenge" c ON c."id" = m."id"
 LEFT JOIN challenges."ChallengeLegacy" cl ON cl."challengeId" = c."id"
-WHERE c."id" = ANY($1::text[])
-   OR c."legacyId" = ANY($2::int[])
-   OR cl."legacySystemId" = ANY($2::int[])
 ORDER BY c."createdAt", c."id"
 `
 
@@ -39,7 +44,12 @@ type ListDimensionChallengesRow struct {
 }
 
 // ListDimensionChallenges finds challenges by canonical id or numeric alias (Challenge.legacyId,
-// ChallengeLegacy.legacySystemId), data-model §7.1.
+// ChallengeLegacy.legacySystemId), data-model §7.1. Every history request runs it. The three
+// lookups are separate branches so that each one is an index scan (Challenge_pkey,
+// Challenge_legacyId_idx, ChallengeLegacy_legacySystemId_idx): one `… OR … OR …` filter across
+// the LEFT JOIN cannot use an index and scans every challenge. UNION keeps each challenge once,
+// and the outer ORDER BY is the order stats.NewChallenges relies on to pick the owner of an
+// alias claimed by two challenges (the earlier one, by createdAt then id).
 func (q *Queries) ListDimensionChallenges(ctx context.Context, arg ListDimensionChallengesParams) ([]ListDimensionChallengesRow, error) {
 	rows, err := q.db.Query(ctx, listDimensionChallenges, arg.Ids, arg.NumericIds)
 	if err != nil {
