@@ -4,7 +4,7 @@
 // resume (DECISIONS D6, D8) and sharding.
 //
 // A run walks the members of backfill.md §4 in ascending id order in batches of 100, loads the
-// sources of five batches at a time with one query per source table (and, when writing, their
+// sources of ten batches at a time with one query per source table (and, when writing, their
 // stored unified rows), derives every member's rows (the pure legacy mapping plus the review
 // supplement, winner fallback and history supplement of §6 and §8) and writes each member, with
 // its checkpoint row, in one transaction through the unified writer. Without the rerate pass

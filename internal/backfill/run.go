@@ -341,7 +341,7 @@ type batchData struct {
 
 // readAhead is how many batches load their sources together: the source queries are planned
 // anew for each call (their plans depend on the id list), so fewer, larger calls cost less.
-const readAhead = 5
+const readAhead = 10
 
 // loop runs the batches; the sources of the next batches load while the current ones write.
 func (r *runner) loop(ctx context.Context, sources []idSource, skip idSet) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -22,11 +23,11 @@ import (
 //   - pipelined (write runs without the rerate pass): the batch's stored unified rows are read
 //     with its sources, every member's writes are planned from that read, and each of
 //     --concurrency lanes sends its share of the batch's member transactions back to back over
-//     one connection in one round trip (pgconn pipeline mode, one implicit transaction per
-//     member up to its Sync: sqlbatch.Transactions). Inside each transaction, after the
-//     member's lock, GuardBackfillMember checks that the member's rows are still the ones read;
-//     a member whose rows changed in between (a refresh or rerate committed) or whose
-//     transaction failed is written again on its own, as below;
+//     one connection in pipeline mode (sqlbatch.TxPipeline: one implicit transaction per member,
+//     ended by its Sync), each as soon as it is built, and reads all their results at the end.
+//     Inside each transaction, after the member's lock, GuardBackfillMember checks that the
+//     member's rows are still the ones read; a member whose rows changed in between (a refresh
+//     or rerate committed) or whose transaction failed is written again on its own, as below;
 //   - on its own (the rerate pass, and the members above): BEGIN, the member's lock and the read
 //     of its rows in one round trip, the writes and COMMIT in a second.
 
@@ -116,7 +117,6 @@ type piped struct {
 	mw        *unified.MemberWrite
 	fresh     bool // GuardBackfillMember found the rows read
 	committed bool
-	at        time.Time // when the guard's result arrived
 }
 
 // writePipelined writes the batch's members in --concurrency lanes of consecutive members.
@@ -141,47 +141,86 @@ func (r *runner) writePipelined(ctx context.Context, bd *batchData, outs []membe
 	return g.Wait()
 }
 
-// writeLane builds ids, sends their transactions in one round trip and writes again on their own
-// the members that did not commit as planned.
+// laneStatements are the statements of a pipelined member transaction.
+var laneStatements = sync.OnceValue(func() []string {
+	ctx := context.Background()
+	return append(unified.WriteStatements(),
+		sqlbatch.SQL(func(db *sqlbatch.Recorder) error { return store.New(db).StartBackfillMember(ctx, 0) }),
+		sqlbatch.SQL(func(db *sqlbatch.Recorder) error {
+			_, err := store.New(db).GuardBackfillMember(ctx, store.GuardBackfillMemberParams{})
+			return err
+		}))
+})
+
+// writeLane builds ids one after the other and sends each member's transaction as soon as it
+// is built, over one connection in pipeline mode (sqlbatch.TxPipeline), so the server works on
+// the first members while the next are built; the results of all are read at the end. Members
+// that did not commit as planned are then written again on their own.
 func (r *runner) writeLane(ctx context.Context, bd *batchData, outs []memberOutcome, ids []int64) error {
-	items := make([]*piped, 0, len(ids))
-	var redo []*piped
+	conn, err := r.pools.Members.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("write users %d-%d: %w", ids[0], ids[len(ids)-1], err)
+	}
+	pipe, err := sqlbatch.StartPipeline(ctx, conn.Conn(), laneStatements())
+	if err != nil {
+		conn.Release()
+		return fmt.Errorf("write users %d-%d: %w", ids[0], ids[len(ids)-1], err)
+	}
+	var items, redo []*piped
+	var buildErr error
+	start := time.Now()
 	for i, id := range ids {
 		out, st, err := r.buildMember(bd, id)
 		if err != nil {
-			return err
+			buildErr = err
+			break
 		}
 		outs[i] = out
 		it := &piped{i: i, id: id, st: st}
-		stored := bd.stored[id]
-		if stored == nil {
+		b, err := r.queueMember(ctx, it, bd.stored[id])
+		if err != nil {
+			buildErr = err
+			break
+		}
+		if b == nil {
 			redo = append(redo, it)
 			continue
 		}
-		if it.mw, err = r.writer.Prepare(ctx, st, r.scope); err != nil {
-			return fmt.Errorf("write user %d: %w", id, err)
-		}
-		it.mw.UseStored(stored)
+		pipe.Send(b)
 		items = append(items, it)
 	}
+	results, err := pipe.Finish()
+	end := time.Now()
+	conn.Release()
+	if err != nil {
+		r.log.Debug("pipelined member writes stopped", "err", err)
+	}
+	// The members sent are whole transactions: a build failure leaves them as they ended.
+	for k, it := range items {
+		if results[k] != nil {
+			if it.fresh {
+				// Not the guard's doing: the rewrite on its own shows it again, with its member.
+				r.log.Debug("pipelined member write failed", "user_id", it.id, "err", results[k])
+			}
+			continue
+		}
+		it.committed = true
+	}
+	var share time.Duration
 	if len(items) > 0 {
-		end, err := r.sendLane(ctx, items, bd.stored)
-		if err != nil {
-			return err
+		// The pipeline shows no member's own time: each gets its share of the lane's.
+		share = end.Sub(start) / time.Duration(len(items))
+	}
+	for _, it := range items {
+		if !it.committed || !it.fresh {
+			redo = append(redo, it)
+			continue
 		}
-		for k, it := range items {
-			if !it.committed || !it.fresh {
-				redo = append(redo, it)
-				continue
-			}
-			// A member's write time runs from its guard's result to the next member's.
-			next := end
-			if k+1 < len(items) && !items[k+1].at.IsZero() {
-				next = items[k+1].at
-			}
-			outs[it.i].res, outs[it.i].writeDur, outs[it.i].done = it.mw.Result(), next.Sub(it.at), true
-			r.done.Add(1)
-		}
+		outs[it.i].res, outs[it.i].writeDur, outs[it.i].done = it.mw.Result(), share, true
+		r.done.Add(1)
+	}
+	if buildErr != nil {
+		return buildErr
 	}
 	if len(redo) > 0 {
 		r.rewritten.Add(int64(len(redo)))
@@ -199,55 +238,37 @@ func (r *runner) writeLane(ctx context.Context, bd *batchData, outs []memberOutc
 	return nil
 }
 
-// sendLane sends the transactions of items over one connection in one round trip (see
-// sqlbatch.Transactions) and marks the members that committed and found their rows as read.
-// It fails only when a transaction cannot be queued or no connection can be had; members whose
-// outcome is unknown after a connection failure count as not committed (their rewrite is
-// idempotent).
-func (r *runner) sendLane(ctx context.Context, items []*piped, stored map[int64]*unified.Stored) (time.Time, error) {
-	txs := make([]*pgx.Batch, len(items))
-	for k, it := range items {
-		b := &pgx.Batch{}
-		if err := r.queueStart(b, it.id); err != nil {
-			return time.Time{}, err
-		}
-		p := store.GuardBackfillMemberParams{UserID: it.id, Fingerprint: stored[it.id].Fingerprint(), CheckpointKey: r.dbck.key}
-		if err := sqlbatch.QueryRow(b, "check the stored rows", func(db *sqlbatch.Recorder) error {
-			_, err := store.New(db).GuardBackfillMember(context.Background(), p)
-			return err
-		}, func(row pgx.Row) error {
-			var readOnly string
-			it.at = time.Now()
-			return row.Scan(&it.fresh, &readOnly)
-		}); err != nil {
-			return time.Time{}, err
-		}
-		if err := it.mw.QueueWrite(b); err != nil {
-			return time.Time{}, fmt.Errorf("write user %d: %w", it.id, err)
-		}
-		txs[k] = b
+// queueMember plans a member's pipelined transaction: StartBackfillMember, GuardBackfillMember
+// against stored (the batch's read of the member's rows), then the writer's statements. It
+// returns nil when the member has no read (it is then written on its own).
+func (r *runner) queueMember(ctx context.Context, it *piped, stored *unified.Stored) (*pgx.Batch, error) {
+	if stored == nil {
+		return nil, nil
 	}
-	conn, err := r.pools.Members.Acquire(ctx)
+	mw, err := r.writer.Prepare(ctx, it.st, r.scope)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("write users %d-%d: %w", items[0].id, items[len(items)-1].id, err)
+		return nil, fmt.Errorf("write user %d: %w", it.id, err)
 	}
-	defer conn.Release()
-	results, err := sqlbatch.Transactions(ctx, conn.Conn(), txs)
-	end := time.Now()
-	if err != nil {
-		r.log.Debug("pipelined member writes stopped", "err", err)
+	mw.UseStored(stored)
+	it.mw = mw
+	b := &pgx.Batch{}
+	if err := r.queueStart(b, it.id); err != nil {
+		return nil, err
 	}
-	for k, it := range items {
-		if results[k] != nil {
-			if it.fresh {
-				// Not the guard's doing: the rewrite on its own shows it again, with its member.
-				r.log.Debug("pipelined member write failed", "user_id", it.id, "err", results[k])
-			}
-			continue
-		}
-		it.committed = true
+	p := store.GuardBackfillMemberParams{UserID: it.id, Fingerprint: stored.Fingerprint(), CheckpointKey: r.dbck.key}
+	if err := sqlbatch.QueryRow(b, "check the stored rows", func(db *sqlbatch.Recorder) error {
+		_, err := store.New(db).GuardBackfillMember(context.Background(), p)
+		return err
+	}, func(row pgx.Row) error {
+		var readOnly string
+		return row.Scan(&it.fresh, &readOnly)
+	}); err != nil {
+		return nil, err
 	}
-	return end, nil
+	if err := mw.QueueWrite(b); err != nil {
+		return nil, fmt.Errorf("write user %d: %w", it.id, err)
+	}
+	return b, nil
 }
 
 // write writes one member and its checkpoint row in one transaction of two round trips (D6,

@@ -69,6 +69,16 @@ func Queue(b *pgx.Batch, call func(db *Recorder) error) (*pgx.QueuedQuery, error
 	return b.Queue(r.sql, r.args...), nil
 }
 
+// SQL returns the text of the one statement call issues (for preparing it ahead).
+func SQL(call func(db *Recorder) error) string {
+	var b pgx.Batch
+	qq, err := Queue(&b, call)
+	if err != nil {
+		return ""
+	}
+	return qq.SQL
+}
+
 // Exec queues the statement call issues; when the batch is read, tag (if not nil) receives its
 // command tag, and its error is wrapped with what.
 func Exec(b *pgx.Batch, what string, call func(db *Recorder) error, tag func(pgconn.CommandTag)) error {
@@ -147,37 +157,79 @@ func Rollback(ctx context.Context, conn *pgx.Conn) {
 }
 
 // Transactions sends each batch of txs as a transaction of its own over conn, all in one
-// pipeline (pgconn pipeline mode): the batch's statements, then a Sync, which ends the implicit
-// transaction that covers them (so a batch must not BEGIN or COMMIT). All of them travel in one
-// round trip, and a failing statement aborts only its own transaction: the server skips the
-// rest of that batch up to its Sync and goes on with the next one. The batches' callbacks run
-// as their results arrive (only Exec and QueryRow results are supported).
-//
-// It returns, per batch, nil when the transaction committed, else why not; err reports a
-// failure of the connection, after which the outcome of the batches without a result is
-// unknown (their errors are set too).
-func Transactions(ctx context.Context, conn *pgx.Conn, txs []*pgx.Batch) (results []error, err error) {
-	results = make([]error, len(txs))
-	unknown := func(from int, cause error) {
-		for i := from; i < len(txs); i++ {
-			if results[i] == nil {
-				results[i] = cause
-			}
-		}
-	}
-	sds := map[string]*pgconn.StatementDescription{}
+// pipeline: StartPipeline, Send of each batch, Finish.
+func Transactions(ctx context.Context, conn *pgx.Conn, txs []*pgx.Batch) ([]error, error) {
+	var sqls []string
 	for _, b := range txs {
 		for _, qq := range b.QueuedQueries {
-			if _, ok := sds[qq.SQL]; ok {
-				continue
-			}
-			sd, err := conn.Prepare(ctx, qq.SQL, qq.SQL)
-			if err != nil {
-				unknown(0, err)
-				return results, fmt.Errorf("prepare: %w", err)
-			}
-			sds[qq.SQL] = sd
+			sqls = append(sqls, qq.SQL)
 		}
+	}
+	p, err := StartPipeline(ctx, conn, sqls)
+	if err != nil {
+		results := make([]error, len(txs))
+		for i := range results {
+			results[i] = err
+		}
+		return results, err
+	}
+	for _, b := range txs {
+		p.Send(b)
+	}
+	return p.Finish()
+}
+
+// TxPipeline sends transactions over one connection in pgconn pipeline mode: each batch sent
+// is its statements, then a Sync, which ends the implicit transaction that covers them (so a
+// batch must not BEGIN or COMMIT). The server starts on the first batches while later ones are
+// still being queued, all results are read once at Finish (one round trip for them all), and a
+// failing statement aborts only its own transaction: the server skips the rest of that batch up
+// to its Sync and goes on with the next one. The batches' callbacks run at Finish, in order
+// (only Exec and QueryRow results are supported). Statements go as prepared statements with a
+// Describe of the portal, so results decode with the server's row description (which stays
+// right after a skipped batch).
+type TxPipeline struct {
+	conn    *pgx.Conn
+	pipe    *pgconn.Pipeline
+	sds     map[string]*pgconn.StatementDescription
+	txs     []*pgx.Batch
+	results []error
+	sent    []bool
+	pending int // batches sent since the last flush
+	err     error
+}
+
+// flushEvery is how many batches Send queues before it writes them to the server.
+const flushEvery = 4
+
+// StartPipeline prepares sqls on conn (the statements the batches may use; pgx caches them on
+// the connection) and switches conn to pipeline mode until Finish.
+func StartPipeline(ctx context.Context, conn *pgx.Conn, sqls []string) (*TxPipeline, error) {
+	p := &TxPipeline{conn: conn, sds: map[string]*pgconn.StatementDescription{}}
+	for _, sql := range sqls {
+		if _, ok := p.sds[sql]; ok {
+			continue
+		}
+		sd, err := conn.Prepare(ctx, sql, sql)
+		if err != nil {
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+		p.sds[sql] = sd
+	}
+	p.pipe = conn.PgConn().StartPipeline(ctx)
+	return p, nil
+}
+
+// Send queues b as one transaction. A batch that cannot be encoded (or uses a statement not
+// prepared) is not sent; Finish reports why.
+func (p *TxPipeline) Send(b *pgx.Batch) {
+	i := len(p.txs)
+	p.txs = append(p.txs, b)
+	p.results = append(p.results, nil)
+	p.sent = append(p.sent, false)
+	if p.err != nil {
+		p.results[i] = p.err
+		return
 	}
 	type bound struct {
 		sd         *pgconn.StatementDescription
@@ -185,48 +237,71 @@ func Transactions(ctx context.Context, conn *pgx.Conn, txs []*pgx.Batch) (result
 		formats    []int16
 		resultFmts []int16
 	}
-	pipe := conn.PgConn().StartPipeline(ctx)
-	sent := make([]bool, len(txs))
-	for i, b := range txs {
-		// Encode the whole batch first: a batch is sent complete or not at all.
-		stmts := make([]bound, len(b.QueuedQueries))
-		var encErr error
-		for j, qq := range b.QueuedQueries {
-			var eqb pgx.ExtendedQueryBuilder
-			if encErr = eqb.Build(conn.TypeMap(), sds[qq.SQL], qq.Arguments); encErr != nil {
-				break
+	// Encode the whole batch first: a batch is sent complete or not at all.
+	stmts := make([]bound, len(b.QueuedQueries))
+	for j, qq := range b.QueuedQueries {
+		sd := p.sds[qq.SQL]
+		if sd == nil {
+			p.results[i] = fmt.Errorf("sqlbatch: statement not prepared for the pipeline: %.60q", qq.SQL)
+			return
+		}
+		var eqb pgx.ExtendedQueryBuilder
+		if err := eqb.Build(p.conn.TypeMap(), sd, qq.Arguments); err != nil {
+			p.results[i] = fmt.Errorf("encode: %w", err)
+			return
+		}
+		stmts[j] = bound{sd, eqb.ParamValues, eqb.ParamFormats, eqb.ResultFormats}
+	}
+	for _, s := range stmts {
+		p.pipe.SendQueryPrepared(s.sd.Name, s.values, s.formats, s.resultFmts)
+	}
+	p.pipe.SendPipelineSync()
+	p.sent[i] = true
+	if p.pending++; p.pending == flushEvery {
+		p.flush()
+	}
+}
+
+func (p *TxPipeline) flush() {
+	p.pending = 0
+	if err := p.pipe.Flush(); err != nil && p.err == nil {
+		p.err = err
+	}
+}
+
+// Finish reads the results of the batches sent, runs their callbacks and ends pipeline mode.
+// It returns, per batch in Send order, nil when the transaction committed, else why not; err
+// reports a failure of the connection, after which the outcome of the batches without a result
+// is unknown (their errors are set too).
+func (p *TxPipeline) Finish() (results []error, err error) {
+	results = p.results
+	unknown := func(from int, cause error) {
+		for i := from; i < len(p.txs); i++ {
+			if results[i] == nil {
+				results[i] = cause
 			}
-			stmts[j] = bound{sds[qq.SQL], eqb.ParamValues, eqb.ParamFormats, eqb.ResultFormats}
 		}
-		if encErr != nil {
-			results[i] = fmt.Errorf("encode: %w", encErr)
-			continue
-		}
-		for _, s := range stmts {
-			// Prepared with a Describe of the portal (not SendQueryStatement): the results are
-			// then decoded with the server's own row description, which stays right after
-			// an error skipped the rest of a batch.
-			pipe.SendQueryPrepared(s.sd.Name, s.values, s.formats, s.resultFmts)
-		}
-		pipe.SendPipelineSync()
-		sent[i] = true
 	}
-	if err := pipe.Flush(); err != nil {
-		unknown(0, err)
-		return results, err
+	if p.pending > 0 || len(p.txs) == 0 {
+		p.flush()
 	}
-	m := conn.TypeMap()
-	for i, b := range txs {
-		if !sent[i] {
+	if p.err != nil {
+		unknown(0, p.err)
+		_ = p.pipe.Close()
+		return results, p.err
+	}
+	m := p.conn.TypeMap()
+	for i, b := range p.txs {
+		if !p.sent[i] {
 			continue
 		}
 		var txErr error
 		for _, qq := range b.QueuedQueries {
-			res, err := pipe.GetResults()
+			res, err := p.pipe.GetResults()
 			var pgErr *pgconn.PgError
 			if err != nil && !errors.As(err, &pgErr) {
 				unknown(i, err)
-				_ = pipe.Close()
+				_ = p.pipe.Close()
 				return results, err
 			}
 			rr, _ := res.(*pgconn.ResultReader)
@@ -256,7 +331,7 @@ func Transactions(ctx context.Context, conn *pgx.Conn, txs []*pgx.Batch) (result
 				txErr = ferr
 			}
 		}
-		res, err := pipe.GetResults()
+		res, err := p.pipe.GetResults()
 		if _, ok := res.(*pgconn.PipelineSync); !ok || err != nil {
 			var pgErr *pgconn.PgError
 			if err != nil && errors.As(err, &pgErr) {
@@ -264,7 +339,7 @@ func Transactions(ctx context.Context, conn *pgx.Conn, txs []*pgx.Batch) (result
 				if txErr == nil {
 					txErr = err
 				}
-				if res, err = pipe.GetResults(); err == nil {
+				if res, err = p.pipe.GetResults(); err == nil {
 					if _, ok := res.(*pgconn.PipelineSync); ok {
 						results[i] = txErr
 						continue
@@ -275,18 +350,18 @@ func Transactions(ctx context.Context, conn *pgx.Conn, txs []*pgx.Batch) (result
 				err = fmt.Errorf("sqlbatch: unexpected pipeline result %T, want the Sync", res)
 			}
 			unknown(i, err)
-			_ = pipe.Close()
+			_ = p.pipe.Close()
 			return results, err
 		}
 		results[i] = txErr
 	}
-	if err := pipe.Close(); err != nil {
+	if err := p.pipe.Close(); err != nil {
 		return results, err
 	}
 	return results, nil
 }
 
-// pipeResult is one statement's result in Transactions, for the batch callbacks.
+// pipeResult is one statement's result in a TxPipeline, for the batch callbacks.
 type pipeResult struct {
 	rr  *pgconn.ResultReader
 	err error
@@ -303,7 +378,7 @@ func (p *pipeResult) Exec() (pgconn.CommandTag, error) {
 }
 
 func (p *pipeResult) Query() (pgx.Rows, error) {
-	return nil, errors.New("sqlbatch: Transactions supports Exec and QueryRow results only")
+	return nil, errors.New("sqlbatch: a TxPipeline supports Exec and QueryRow results only")
 }
 
 func (p *pipeResult) QueryRow() pgx.Row { return pipeRow{p} }

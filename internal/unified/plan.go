@@ -110,17 +110,24 @@ func (t *pgTime) ptr() *time.Time {
 
 func decodeStored(userID int64, statsJSON, historyJSON, maxJSON string) (stored, error) {
 	var st stored
-	if err := json.Unmarshal([]byte(statsJSON), &st.stats); err != nil {
-		return st, fmt.Errorf("decode stored stats of user %d: %w", userID, err)
+	// A member without rows (every member of a first run) decodes nothing.
+	if statsJSON != "[]" {
+		if err := json.Unmarshal([]byte(statsJSON), &st.stats); err != nil {
+			return st, fmt.Errorf("decode stored stats of user %d: %w", userID, err)
+		}
 	}
 	for i := range st.stats {
 		st.stats[i].userID = userID
 	}
-	if err := json.Unmarshal([]byte(historyJSON), &st.history); err != nil {
-		return st, fmt.Errorf("decode stored history of user %d: %w", userID, err)
+	if historyJSON != "[]" {
+		if err := json.Unmarshal([]byte(historyJSON), &st.history); err != nil {
+			return st, fmt.Errorf("decode stored history of user %d: %w", userID, err)
+		}
 	}
-	if err := json.Unmarshal([]byte(maxJSON), &st.max); err != nil {
-		return st, fmt.Errorf("decode stored max rating of user %d: %w", userID, err)
+	if maxJSON != "null" {
+		if err := json.Unmarshal([]byte(maxJSON), &st.max); err != nil {
+			return st, fmt.Errorf("decode stored max rating of user %d: %w", userID, err)
+		}
 	}
 	return st, nil
 }

@@ -319,6 +319,37 @@ func (m *MemberWrite) QueueWrite(b *pgx.Batch) error {
 	return nil
 }
 
+// WriteStatements are the texts of the statements QueueWrite may queue, for callers that
+// prepare them before a pipeline (sqlbatch.StartPipeline).
+func WriteStatements() []string {
+	ctx := context.Background()
+	return []string{
+		sqlbatch.SQL(func(db *sqlbatch.Recorder) error {
+			_, err := store.New(db).DeleteUnifiedStatsByID(ctx, store.DeleteUnifiedStatsByIDParams{})
+			return err
+		}),
+		sqlbatch.SQL(func(db *sqlbatch.Recorder) error {
+			_, err := store.New(db).DeleteUnifiedHistoryByID(ctx, store.DeleteUnifiedHistoryByIDParams{})
+			return err
+		}),
+		sqlbatch.SQL(func(db *sqlbatch.Recorder) error {
+			_, err := store.New(db).ClearUnifiedMostRecentByID(ctx, store.ClearUnifiedMostRecentByIDParams{})
+			return err
+		}),
+		sqlbatch.SQL(func(db *sqlbatch.Recorder) error {
+			_, err := store.New(db).UpsertUnifiedRows(ctx, store.UpsertUnifiedRowsParams{})
+			return err
+		}),
+		sqlbatch.SQL(func(db *sqlbatch.Recorder) error {
+			return store.New(db).UpsertUnifiedMaxRating(ctx, store.UpsertUnifiedMaxRatingParams{})
+		}),
+		sqlbatch.SQL(func(db *sqlbatch.Recorder) error {
+			_, err := store.New(db).DeleteUnifiedMaxRating(ctx, 0)
+			return err
+		}),
+	}
+}
+
 // marshalRows encodes rows as a JSON array ("[]" when empty).
 func marshalRows[T any](rows []T) ([]byte, error) {
 	if len(rows) == 0 {
