@@ -47,6 +47,7 @@ func commands() map[string]command {
 		"legacy":   {"legacy drop [--confirm]: drop schema members_legacy once every gate passes", runLegacy},
 		"refresh":  {"rebuild one member's stats as the backfill would (refresh route from the command line)", runRefresh},
 		"rerate":   {"re-run the Development or Marathon Match engine: one member, one challenge, or --all", runRerate},
+		"ratings":  {"ratings eval|check --in FILE: run golden rating vectors through the engines", runRatings},
 	}
 }
 

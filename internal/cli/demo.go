@@ -37,12 +37,15 @@ type demoStage struct {
 // runDemo is the README's main command: it finds or starts a server, builds a fresh demo
 // database and runs every stage of the cutover that exists on it.
 func runDemo(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "demo", "demo [--members N] [--seed S] [--db-name NAME] [--private-cluster]")
+	fs := newFlagSet(env, "demo", "demo [--members N] [--seed S] [--db-name NAME] [--private-cluster] [--serve=false]")
 	members := fs.Int("members", 2000, "members to generate")
 	seedVal := fs.Uint64("seed", 1, "random seed of the generator")
 	name := fs.String("db-name", "memberstats_demo", "database to (re)create on the server")
 	private := fs.Bool("private-cluster", env.Getenv("DEMO_FORCE_PRIVATE_CLUSTER") == "1", "skip 127.0.0.1:5432 and use a private cluster under ./.memberstats/pg (also DEMO_FORCE_PRIVATE_CLUSTER=1)")
 	clusterDir := fs.String("cluster-dir", filepath.Join(".memberstats", "pg"), "where the private cluster lives (reused between runs)")
+	serve := fs.Bool("serve", true, "keep the demo API servers running until interrupted (false: stop after the checks)")
+	addr := fs.String("addr", "127.0.0.1:3000", "listen address of the demo server on the unified tables (a free port when busy)")
+	legacyAddr := fs.String("legacy-addr", "127.0.0.1:3001", "listen address of the demo server on the legacy tables (a free port when busy)")
 	if err := parseFlags(fs, args, false); err != nil {
 		return err
 	}
@@ -99,7 +102,12 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		{"migrate the rest (move legacy aside, create unified tables)", func(ctx context.Context, s *demoState) error {
 			return demoMigrate(ctx, s, 0)
 		}},
-		{"summary", demoSummary},
+		{"backfill the unified tables (legacy + review results + winners, rating pass)", demoBackfill},
+		{"parity: legacy and unified readers and tables (go/no-go)", demoParity},
+		{"row counts", demoSummary},
+		{"serve both read sources, exercise refresh and rerate, evaluate the gates", func(ctx context.Context, s *demoState) error {
+			return demoServe(ctx, s, [2]string{*addr, *legacyAddr}, *serve)
+		}},
 	}
 	for i, stage := range stages {
 		t := time.Now()
