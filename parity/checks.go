@@ -222,17 +222,6 @@ func (c *checker) trackSummary(k stats.StatKey, lr, er, ur *stats.StatRow) {
 	c.add(f)
 }
 
-// timeBefore reports whether a is known and earlier than b (a NULL is earliest).
-func timeBefore(a, b *time.Time) bool {
-	switch {
-	case b == nil:
-		return false
-	case a == nil:
-		return true
-	default:
-		return a.Before(*b)
-	}
-}
 
 func val64(p *int64) int64 {
 	if p == nil {
