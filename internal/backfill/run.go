@@ -392,19 +392,46 @@ func (r *runner) loop(ctx context.Context, sources []idSource, skip idSet) error
 	offset := 0
 	an := &analyzer{next: 100}
 	defer an.wait()
+	// Pipelined batches overlap: the next one starts writing while the current one's slowest
+	// lanes finish; they are still accounted for, logged and checkpointed in order.
+	var inflight *batchRun
+	finish := func() error {
+		if inflight == nil {
+			return nil
+		}
+		b := inflight
+		inflight = nil
+		return r.finishBatch(ctx, b, nBatches)
+	}
+	defer func() {
+		if inflight != nil {
+			<-inflight.done
+		}
+	}()
 	for bd := range loaded {
 		if ctx.Err() != nil {
 			break
+		}
+		if !r.pipelined() {
+			if err := finish(); err != nil {
+				return err
+			}
 		}
 		if !r.o.CSVOnly {
 			if err := an.maybe(ctx, r.pools.Members, r.sum.Users); err != nil {
 				return err
 			}
 		}
-		if err := r.processBatch(ctx, bd, nBatches, offset); err != nil {
+		cur := r.startBatch(ctx, bd, offset)
+		offset += len(bd.ids)
+		if err := finish(); err != nil {
+			<-cur.done
 			return err
 		}
-		offset += len(bd.ids)
+		inflight = cur
+	}
+	if err := finish(); err != nil {
+		return err
 	}
 	if err := an.wait(); err != nil {
 		return err
@@ -595,21 +622,48 @@ type memberOutcome struct {
 	rerate   rerate.MemberResult
 }
 
-func (r *runner) processBatch(ctx context.Context, bd *batchData, nBatches, offset int) error {
-	t0 := time.Now()
-	first, last := offset+1, offset+len(bd.ids)
-	missing := len(bd.ids) - len(bd.existing)
-	if missing > 0 {
+// batchRun is a batch whose members are being written.
+type batchRun struct {
+	bd         *batchData
+	offset     int
+	t0         time.Time
+	outs       []memberOutcome
+	done       chan struct{}
+	werr       error
+	writePhase time.Duration
+}
+
+// startBatch starts writing bd's members: in the background when they are pipelined, else
+// before it returns.
+func (r *runner) startBatch(ctx context.Context, bd *batchData, offset int) *batchRun {
+	b := &batchRun{bd: bd, offset: offset, t0: time.Now(), outs: make([]memberOutcome, len(bd.existing)), done: make(chan struct{})}
+	if len(bd.ids) > len(bd.existing) {
 		r.logMissing(bd.ids, bd.existing)
 	}
-	outs := make([]memberOutcome, len(bd.existing))
-	var werr error
-	if r.pipelined() {
-		werr = r.writePipelined(ctx, bd, outs)
-	} else {
-		werr = r.writeEach(ctx, bd, outs)
+	write := func() {
+		if r.pipelined() {
+			b.werr = r.writePipelined(ctx, bd, b.outs)
+		} else {
+			b.werr = r.writeEach(ctx, bd, b.outs)
+		}
+		b.writePhase = time.Since(b.t0)
+		close(b.done)
 	}
-	writePhase := time.Since(t0)
+	if r.pipelined() {
+		go write()
+	} else {
+		write()
+	}
+	return b
+}
+
+// finishBatch waits for a started batch and accounts for it: CSV rows, the checkpoint file,
+// the rank recalculation after rerates, the summary and timing lines.
+func (r *runner) finishBatch(ctx context.Context, b *batchRun, nBatches int) error {
+	<-b.done
+	bd, outs, werr, writePhase, t0 := b.bd, b.outs, b.werr, b.writePhase, b.t0
+	first, last := b.offset+1, b.offset+len(bd.ids)
+	missing := len(bd.ids) - len(bd.existing)
 
 	var completed []int64
 	var statRows, histWrites, mostRecent, mxUp, mxDel, rerated, reratings, rankRows int64
