@@ -83,6 +83,66 @@ func (q *Queries) DeleteUnifiedStatsByID(ctx context.Context, arg DeleteUnifiedS
 	return result.RowsAffected(), nil
 }
 
+const insertUnifiedRows = `-- name: InsertUnifiedRows :one
+WITH stats AS (
+    INSERT INTO members."memberStats" (
+        "userId", "groupId", "isPrivate", "trackId", "typeId", "challenges", "wins",
+        "mostRecentSubmission", "mostRecentEventDate", "rating", "globalRank", "countryRank", "schoolRank",
+        "volatility", "maxRating", "minRating", "avgRank", "avgNumSubmissions", "bestRank",
+        "topFiveFinishes", "topTenFinishes", "details", "createdBy", "updatedBy", "updatedAt")
+    SELECT r."userId", r."groupId", r."groupId" IS NOT NULL, r."trackId", r."typeId", r."challenges", r."wins",
+           r."mostRecentSubmission", r."mostRecentEventDate", r."rating", r."globalRank", r."countryRank", r."schoolRank",
+           r."volatility", r."maxRating", r."minRating", r."avgRank", r."avgNumSubmissions", r."bestRank",
+           r."topFiveFinishes", r."topTenFinishes", r."details", $1::text, $1::text, CURRENT_TIMESTAMP
+    FROM json_to_recordset($2::json) AS r(
+        "userId" bigint, "groupId" bigint, "trackId" text, "typeId" text, "challenges" int, "wins" int,
+        "mostRecentSubmission" timestamp(3), "mostRecentEventDate" timestamp(3), "rating" int, "globalRank" int,
+        "countryRank" int, "schoolRank" int, "volatility" int, "maxRating" int, "minRating" int,
+        "avgRank" double precision, "avgNumSubmissions" int, "bestRank" int, "topFiveFinishes" int,
+        "topTenFinishes" int, "details" jsonb)
+    RETURNING 1
+), history AS (
+    INSERT INTO members."memberStatsHistory" (
+        "userId", "groupId", "trackId", "typeId", "challengeId", "challengeName", "eventDate",
+        "oldRating", "newRating", "oldVolatility", "newVolatility", "oldGlobalRank", "newGlobalRank",
+        "oldCountryRank", "newCountryRank", "oldSchoolRank", "newSchoolRank", "placement", "percentile",
+        "mostRecent", "createdBy", "updatedBy", "updatedAt")
+    SELECT r."userId", r."groupId", r."trackId", r."typeId", r."challengeId", r."challengeName", r."eventDate",
+           r."oldRating", r."newRating", r."oldVolatility", r."newVolatility", r."oldGlobalRank", r."newGlobalRank",
+           r."oldCountryRank", r."newCountryRank", r."oldSchoolRank", r."newSchoolRank", r."placement", r."percentile",
+           COALESCE(r."mostRecent", false), $1::text, $1::text, CURRENT_TIMESTAMP
+    FROM json_to_recordset($3::json) AS r(
+        "userId" bigint, "groupId" bigint, "trackId" text, "typeId" text, "challengeId" text, "challengeName" text,
+        "eventDate" timestamp(3), "oldRating" int, "newRating" int, "oldVolatility" int, "newVolatility" int,
+        "oldGlobalRank" int, "newGlobalRank" int, "oldCountryRank" int, "newCountryRank" int, "oldSchoolRank" int,
+        "newSchoolRank" int, "placement" int, "percentile" double precision, "mostRecent" boolean)
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM stats)::bigint AS stats_written, (SELECT count(*) FROM history)::bigint AS history_written
+`
+
+type InsertUnifiedRowsParams struct {
+	Actor   string
+	Stats   []byte
+	History []byte
+}
+
+type InsertUnifiedRowsRow struct {
+	StatsWritten   int64
+	HistoryWritten int64
+}
+
+// InsertUnifiedRows inserts a member's stats rows and history rows that are all new (the JSON
+// arrays and columns of UpsertUnifiedRows): a plain insert, without the upsert's conflict
+// handling, for writes whose plan knows no stored row has their keys. It fails on a key that
+// exists after all, so a caller uses it only where its guard makes that impossible.
+func (q *Queries) InsertUnifiedRows(ctx context.Context, arg InsertUnifiedRowsParams) (InsertUnifiedRowsRow, error) {
+	row := q.db.QueryRow(ctx, insertUnifiedRows, arg.Actor, arg.Stats, arg.History)
+	var i InsertUnifiedRowsRow
+	err := row.Scan(&i.StatsWritten, &i.HistoryWritten)
+	return i, err
+}
+
 const listUnifiedPublicRated = `-- name: ListUnifiedPublicRated :many
 SELECT "trackId", "typeId", "rating", "mostRecentEventDate"
 FROM members."memberStats"

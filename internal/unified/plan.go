@@ -184,12 +184,14 @@ func (h *storedHistory) row(userID int64) stats.HistoryRow {
 
 // plan is what one member's write must send.
 type plan struct {
-	statRows      []statJSON
-	statDeletes   []int64
-	histRows      []historyJSON
-	histDeletes   []int64
-	clearIDs      []int64
-	maxOp         string // "", "upsert" or "delete"
+	statRows    []statJSON
+	statDeletes []int64
+	histRows    []historyJSON
+	histDeletes []int64
+	clearIDs    []int64
+	maxOp       string // "", "upsert" or "delete"
+	// allNew reports that no row of statRows or histRows has a stored row with its key.
+	allNew        bool
 	max           storedMax
 	histWritten   int64
 	mostRecentChg int64
@@ -232,7 +234,7 @@ func keepStored(st *MemberState, s *stored, scope Scope) error {
 
 // makePlan derives the write of applied (the state after stats.ApplyMostRecent) over s.
 func makePlan(l stats.Labeler, userID int64, applied MemberState, s *stored, scope Scope) (plan, error) {
-	var p plan
+	p := plan{allNew: true}
 
 	// memberStats: the upsert's result per key; stored rows out of scope stay, in scope go.
 	storedStats := make(map[stats.StatKey]*storedStat, len(s.stats))
@@ -253,6 +255,7 @@ func makePlan(l stats.Labeler, userID int64, applied MemberState, s *stored, sco
 		m := mergeStat(a, old)
 		if !statUnchanged(m, a, j, old) {
 			p.statRows = append(p.statRows, j)
+			p.allNew = false
 		}
 		final = append(final, m)
 	}
@@ -323,6 +326,9 @@ func makePlan(l stats.Labeler, userID int64, applied MemberState, s *stored, sco
 		}
 		if it.stored != nil && it.stored.MostRecent && !f.MostRecent {
 			p.clearIDs = append(p.clearIDs, it.stored.ID)
+		}
+		if it.stored != nil {
+			p.allNew = false
 		}
 		h := toStoreHistory(userID, f)
 		h.MostRecent = f.MostRecent

@@ -153,7 +153,10 @@ type MemberWrite struct {
 	scope  Scope
 	read   store.ReadUnifiedMemberStatesRow
 	isRead bool
-	res    WriteResult
+	// guarded: the rows were read before the transaction and the caller checks them inside it
+	// (UseStored), so a key that exists after all fails the write instead of merging into it.
+	guarded bool
+	res     WriteResult
 }
 
 // Prepare validates st and returns its write. It sends nothing.
@@ -195,9 +198,12 @@ func ReadStored(ctx context.Context, db store.DBTX, userIDs []int64) (map[int64]
 	return out, nil
 }
 
-// UseStored makes the write plan against s (read by ReadStored) instead of reading.
+// UseStored makes the write plan against s (read by ReadStored) instead of reading. The caller
+// must check, in the transaction and before the writes, that the member's rows are still those
+// of s (Stored.Fingerprint): rows the plan takes for new are then inserted without the upsert's
+// conflict handling, and a row that exists after all fails the transaction.
 func (m *MemberWrite) UseStored(s *Stored) {
-	m.read, m.isRead = s.row, true
+	m.read, m.isRead, m.guarded = s.row, true, true
 }
 
 // QueueRead queues the read of the member's stored rows on b.
@@ -286,11 +292,17 @@ func (m *MemberWrite) QueueWrite(b *pgx.Batch) error {
 		if err != nil {
 			return fmt.Errorf("encode history of user %d: %w", uid, err)
 		}
-		params := store.UpsertUnifiedRowsParams{Stats: statRows, History: histRows, Actor: actor}
-		if err := sqlbatch.QueryRow(b, "upsert stats and history", func(db *sqlbatch.Recorder) error {
-			_, err := store.New(db).UpsertUnifiedRows(ctx, params)
+		call := func(db *sqlbatch.Recorder) error {
+			_, err := store.New(db).UpsertUnifiedRows(ctx, store.UpsertUnifiedRowsParams{Stats: statRows, History: histRows, Actor: actor})
 			return err
-		}, func(row pgx.Row) error {
+		}
+		if m.guarded && p.allNew {
+			call = func(db *sqlbatch.Recorder) error {
+				_, err := store.New(db).InsertUnifiedRows(ctx, store.InsertUnifiedRowsParams{Stats: statRows, History: histRows, Actor: actor})
+				return err
+			}
+		}
+		if err := sqlbatch.QueryRow(b, "upsert stats and history", call, func(row pgx.Row) error {
 			var history int64
 			return row.Scan(&m.res.StatsWritten, &history)
 		}); err != nil {
@@ -338,6 +350,10 @@ func WriteStatements() []string {
 		}),
 		sqlbatch.SQL(func(db *sqlbatch.Recorder) error {
 			_, err := store.New(db).UpsertUnifiedRows(ctx, store.UpsertUnifiedRowsParams{})
+			return err
+		}),
+		sqlbatch.SQL(func(db *sqlbatch.Recorder) error {
+			_, err := store.New(db).InsertUnifiedRows(ctx, store.InsertUnifiedRowsParams{})
 			return err
 		}),
 		sqlbatch.SQL(func(db *sqlbatch.Recorder) error {

@@ -145,6 +145,47 @@ WITH stats AS (
 )
 SELECT (SELECT count(*) FROM stats)::bigint AS stats_written, (SELECT count(*) FROM history)::bigint AS history_written;
 
+-- InsertUnifiedRows inserts a member's stats rows and history rows that are all new (the JSON
+-- arrays and columns of UpsertUnifiedRows): a plain insert, without the upsert's conflict
+-- handling, for writes whose plan knows no stored row has their keys. It fails on a key that
+-- exists after all, so a caller uses it only where its guard makes that impossible.
+-- name: InsertUnifiedRows :one
+WITH stats AS (
+    INSERT INTO members."memberStats" (
+        "userId", "groupId", "isPrivate", "trackId", "typeId", "challenges", "wins",
+        "mostRecentSubmission", "mostRecentEventDate", "rating", "globalRank", "countryRank", "schoolRank",
+        "volatility", "maxRating", "minRating", "avgRank", "avgNumSubmissions", "bestRank",
+        "topFiveFinishes", "topTenFinishes", "details", "createdBy", "updatedBy", "updatedAt")
+    SELECT r."userId", r."groupId", r."groupId" IS NOT NULL, r."trackId", r."typeId", r."challenges", r."wins",
+           r."mostRecentSubmission", r."mostRecentEventDate", r."rating", r."globalRank", r."countryRank", r."schoolRank",
+           r."volatility", r."maxRating", r."minRating", r."avgRank", r."avgNumSubmissions", r."bestRank",
+           r."topFiveFinishes", r."topTenFinishes", r."details", @actor::text, @actor::text, CURRENT_TIMESTAMP
+    FROM json_to_recordset(@stats::json) AS r(
+        "userId" bigint, "groupId" bigint, "trackId" text, "typeId" text, "challenges" int, "wins" int,
+        "mostRecentSubmission" timestamp(3), "mostRecentEventDate" timestamp(3), "rating" int, "globalRank" int,
+        "countryRank" int, "schoolRank" int, "volatility" int, "maxRating" int, "minRating" int,
+        "avgRank" double precision, "avgNumSubmissions" int, "bestRank" int, "topFiveFinishes" int,
+        "topTenFinishes" int, "details" jsonb)
+    RETURNING 1
+), history AS (
+    INSERT INTO members."memberStatsHistory" (
+        "userId", "groupId", "trackId", "typeId", "challengeId", "challengeName", "eventDate",
+        "oldRating", "newRating", "oldVolatility", "newVolatility", "oldGlobalRank", "newGlobalRank",
+        "oldCountryRank", "newCountryRank", "oldSchoolRank", "newSchoolRank", "placement", "percentile",
+        "mostRecent", "createdBy", "updatedBy", "updatedAt")
+    SELECT r."userId", r."groupId", r."trackId", r."typeId", r."challengeId", r."challengeName", r."eventDate",
+           r."oldRating", r."newRating", r."oldVolatility", r."newVolatility", r."oldGlobalRank", r."newGlobalRank",
+           r."oldCountryRank", r."newCountryRank", r."oldSchoolRank", r."newSchoolRank", r."placement", r."percentile",
+           COALESCE(r."mostRecent", false), @actor::text, @actor::text, CURRENT_TIMESTAMP
+    FROM json_to_recordset(@history::json) AS r(
+        "userId" bigint, "groupId" bigint, "trackId" text, "typeId" text, "challengeId" text, "challengeName" text,
+        "eventDate" timestamp(3), "oldRating" int, "newRating" int, "oldVolatility" int, "newVolatility" int,
+        "oldGlobalRank" int, "newGlobalRank" int, "oldCountryRank" int, "newCountryRank" int, "oldSchoolRank" int,
+        "newSchoolRank" int, "placement" int, "percentile" double precision, "mostRecent" boolean)
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM stats)::bigint AS stats_written, (SELECT count(*) FROM history)::bigint AS history_written;
+
 -- DeleteUnifiedStatsByID deletes the member's stale rows the writer found in its read.
 -- name: DeleteUnifiedStatsByID :execrows
 DELETE FROM members."memberStats"
