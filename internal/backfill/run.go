@@ -40,8 +40,12 @@ type runner struct {
 	scope  unified.Scope
 	rerate bool
 	dimSrc *dimension.Source
-	// rerater runs the Development rerate pass (backfill.md §10) unless skipped.
-	rerater *rerate.Service
+	// rerater runs the rating pass (backfill.md §10) unless skipped: per member inside its
+	// transaction (memberRerate, partial runs) or as dimension replays after the last member
+	// (bulkRerate, full runs; see ratingPass).
+	rerater      *rerate.Service
+	memberRerate bool
+	bulkRerate   bool
 	// pending are completed members not yet in the checkpoint file; fileAt is its last rewrite.
 	pending []int64
 	fileAt  time.Time
@@ -88,7 +92,17 @@ func Run(ctx context.Context, pools Pools, o Options) (Summary, error) {
 	}
 	r.review = newReviewDB(pools.Reviews, rel)
 	relDur := time.Since(tRel)
-	if r.rerate {
+	// A full run rates after its last member (ratingPass); a partial run replays each member in
+	// its transaction, as the reference does; a shard leaves the ratings to one `rerate --all`
+	// after every shard has finished (its replay would miss the other shards' members).
+	full := len(o.UserIDs) == 0 && o.Limit == 0 && !r.filter.active() && o.Shard.N <= 1
+	r.bulkRerate = r.rerate && full
+	r.memberRerate = r.rerate && !full && o.Shard.N <= 1
+	if r.rerate && o.Shard.N > 1 {
+		r.log.Warn("The rating pass is skipped for a sharded run: once every shard has finished, run memberstats rerate --all for DEVELOP/Challenge, DATA_SCIENCE/Challenge and DATA_SCIENCE/MARATHON_MATCH",
+			"shard", o.Shard.String())
+	}
+	if r.memberRerate || r.bulkRerate {
 		if r.rerater, err = rerate.New(rerate.Config{Members: pools.Members, Challenges: pools.Challenges, Reviews: r.review, Dims: r.dimSrc, Logger: r.log}); err != nil {
 			return r.sum, err
 		}
@@ -146,6 +160,9 @@ func Run(ctx context.Context, pools Pools, o Options) (Summary, error) {
 		if ferr := r.csv.Flush(); err == nil {
 			err = ferr
 		}
+	}
+	if err == nil && r.bulkRerate {
+		err = r.ratingPass(ctx)
 	}
 	r.sum.Elapsed = time.Since(start)
 	r.sum.Rewritten = r.rewritten.Load()
@@ -742,7 +759,7 @@ func (r *runner) finishBatch(ctx context.Context, b *batchRun, nBatches int) err
 			r.log.Info(fmt.Sprintf("Seeded/updated %d memberStatsHistory rows for users %s", histWrites, rng))
 		}
 		r.log.Info(fmt.Sprintf("Recomputed memberStatsHistory.mostRecent on %d row(s) for users %s", mostRecent, rng))
-		if r.rerater != nil {
+		if r.memberRerate {
 			r.log.Info(fmt.Sprintf("Re-rated %d development challenge(s) for users %s", rerated, rng))
 		}
 		if !r.o.SkipRatings {

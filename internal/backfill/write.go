@@ -32,7 +32,7 @@ import (
 //     of its rows in one round trip, the writes and COMMIT in a second.
 
 // pipelined reports whether members are written in pipelined lanes.
-func (r *runner) pipelined() bool { return !r.o.CSVOnly && r.rerater == nil }
+func (r *runner) pipelined() bool { return !r.o.CSVOnly && !r.memberRerate }
 
 // buildMember derives one member's rows (the aggregate phase) and the state to write; in CSV
 // mode the outcome is complete.
@@ -91,7 +91,7 @@ func (r *runner) writeEach(ctx context.Context, bd *batchData, outs []memberOutc
 			}
 			if !r.o.CSVOnly {
 				t := time.Now()
-				if r.rerater != nil {
+				if r.memberRerate {
 					out.res, out.rerate, err = r.writeRerated(wctx, id, st)
 				} else {
 					out.res, err = r.write(wctx, id, st)
