@@ -321,8 +321,9 @@ func (c *checker) ratingMismatch(k stats.StatKey, lr, er, ur *stats.StatRow) {
 	}
 }
 
-// historyCount checks that every history event the backfill builds from legacy history is
-// stored, per track (parity.md §4.4 c, made exact: missing events are listed).
+// historyCount checks that every history event the backfill builds (from legacy history, and
+// from the newer results when the expected side is derived) is stored, per track (parity.md §4.4
+// c, made exact: missing events are listed).
 func (c *checker) historyCount() {
 	lh := c.d.LegacyHistory
 	if lh.DevelopRows+lh.DataScienceRows == 0 {
@@ -343,7 +344,9 @@ func (c *checker) historyCount() {
 		}
 		expected := 0
 		var missing []string
-		for _, h := range c.d.Legacy.History {
+		// The events the backfill builds: the legacy history (D5 may have stored one under its
+		// canonical id) plus the newer results.
+		for _, h := range c.expected().History {
 			if c.l.TrackLabel(h.TrackID) != t.track {
 				continue
 			}

@@ -16,8 +16,10 @@ import (
 //   - null preservation (backfill.md §7.2, §8.3, D5): a value the build leaves NULL keeps the
 //     stored value;
 //   - in a dimension a rating engine has written (rerated, see MemberData.Rerated) the engine's
-//     values stand: ratings, volatilities and ranks are the stored ones, counters and dates the
-//     greater of both (the rerate's GREATEST upserts), stats and history rows the engine created
+//     values stand: on the stats row ratings, volatilities and ranks are the stored ones, counters
+//     and dates the
+//     greater of both (the rerate's GREATEST upserts); on the history rows the engine wrote, its
+//     ratings, volatilities, placement and eventDate; stats and history rows the engine created
 //     are kept, and history rows the full replay pruned (unrated or unscored challenges) stay
 //     pruned;
 //   - the mostRecent rule of data-model §5.3 (stats.ApplyMostRecent).
@@ -67,10 +69,12 @@ func Expect(derived Side, keepStored bool, stored Side, rerated func(stats.StatK
 			continue
 		}
 		keepHistoryValues(&h, s)
-		if engine {
+		if engine && (IsRerateActor(s.CreatedBy) || IsRerateActor(s.UpdatedBy)) {
+			// The engine's history upsert (ratings.md §2.5, §3.6): ratings, volatilities,
+			// placement and the challenge's end date as eventDate.
 			h.OldRating, h.NewRating = s.OldRating, s.NewRating
 			h.OldVolatility, h.NewVolatility = s.OldVolatility, s.NewVolatility
-			h.Placement = s.Placement
+			h.Placement, h.EventDate = s.Placement, s.EventDate
 		}
 		h.CreatedBy, h.UpdatedBy = s.CreatedBy, s.UpdatedBy
 		out.History = append(out.History, h)

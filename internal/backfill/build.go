@@ -288,6 +288,7 @@ func (b *builder) history(in memberInput, legacy []stats.HistoryRow) []stats.His
 		out = append(out, r)
 	}
 	legacyCount := len(out)
+	rounds := marathonRounds(b.dims, out)
 
 	add := func(ci stats.ChallengeInfo, trackID, typeID string, created time.Time, placement int32) {
 		tr, ty := b.dims.Normalize(trackID, typeID)
@@ -306,6 +307,17 @@ func (b *builder) history(in memberInput, legacy []stats.HistoryRow) []stats.His
 		k := keyOf(row)
 		i, ok := idx[k]
 		if !ok {
+			if j, found := rounds.claim(k.typ, ci.Name); found {
+				// The same Marathon round as a legacy row whose numeric id maps to no challenge
+				// (D5, data-model §8.9): stored once, under the canonical id, legacy values first.
+				delete(idx, keyOf(out[j]))
+				out[j].ChallengeID = ci.ID
+				idx[keyOf(out[j])] = j
+				if out[j].Placement == nil {
+					out[j].Placement = row.Placement
+				}
+				return
+			}
 			idx[k] = len(out)
 			out = append(out, row)
 			return
@@ -358,6 +370,49 @@ func (b *builder) history(in memberInput, legacy []stats.HistoryRow) []stats.His
 		)
 	})
 	return out
+}
+
+// marathonRoundIndex finds a member's public legacy Marathon Match history rows whose numeric id
+// maps to no challenge by round number or title alias (stats.MarathonAliases). An alias shared
+// by two such rows identifies neither; each row is claimed at most once.
+type marathonRoundIndex struct {
+	byAlias map[string]int // -1: ambiguous
+	claimed map[int]bool
+}
+
+func marathonRounds(dims *dimension.Lookup, rows []stats.HistoryRow) marathonRoundIndex {
+	m := marathonRoundIndex{byAlias: map[string]int{}, claimed: map[int]bool{}}
+	for i, r := range rows {
+		if r.GroupID != nil || r.ChallengeName == nil || !isDigits(r.ChallengeID) {
+			continue
+		}
+		if _, typ := dims.Placement(r.TrackID, r.TypeID); typ != stats.TypeMarathon {
+			continue
+		}
+		for _, a := range stats.MarathonAliases(*r.ChallengeName) {
+			if j, seen := m.byAlias[a]; seen && j != i {
+				m.byAlias[a] = -1
+				continue
+			}
+			m.byAlias[a] = i
+		}
+	}
+	return m
+}
+
+// claim returns the unclaimed legacy row of the round named name (typ is the supplement row's
+// type label; only Marathon Match rounds match) and marks it claimed.
+func (m marathonRoundIndex) claim(typ, name string) (int, bool) {
+	if typ != stats.TypeMarathon || len(m.byAlias) == 0 {
+		return 0, false
+	}
+	for _, a := range stats.MarathonAliases(name) {
+		if j, ok := m.byAlias[a]; ok && j >= 0 && !m.claimed[j] {
+			m.claimed[j] = true
+			return j, true
+		}
+	}
+	return 0, false
 }
 
 func completedOrUnknown(status string) bool { return status == "" || status == "COMPLETED" }

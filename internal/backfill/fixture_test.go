@@ -217,11 +217,17 @@ func seedMessyFixtures(t testing.TB, pool *pgxpool.Pool) {
 	// Marathon numeric/UUID duplicate: the legacy event (numeric 30001) and the review result of
 	// the same challenge are stored once, under the canonical id.
 	pm := f.parent(uMarathonDup, false, nil)
-	f.marathon(f.dataScience(pm), 3, 3, 1400, day(2018, 7, 1))
+	f.marathon(f.dataScience(pm), 3, 3, 1400, day(2018, 8, 1))
 	hp := f.historyParent(uMarathonDup)
 	f.exec(`INSERT INTO members_legacy."memberDataScienceHistoryStats" ("historyStatsId", "challengeId", "challengeName", date, rating, placement, percentile, "subTrack", "subTrackId", "createdBy")
 		VALUES ($1, 30001, 'Marathon Match 101', '2018-07-01', 1400, 4, 88.5, 'MARATHON_MATCH', 0, 'fx')`, hp)
 	f.result("c-mm-101", uMarathonDup, 4, day(2018, 6, 30), true, ptr("s6"))
+	// The same round known only by its name: challenge c-mm-102 carries no legacyId, its round
+	// number matches the legacy row 30002's name ("MM 102" = "Marathon Match 102"). Still one row.
+	f.challenge("c-mm-102", nil, "MM 102 - Route Planner", fxDev, fxMM, "COMPLETED", day(2018, 8, 1))
+	f.exec(`INSERT INTO members_legacy."memberDataScienceHistoryStats" ("historyStatsId", "challengeId", "challengeName", date, rating, placement, percentile, "subTrack", "subTrackId", "createdBy")
+		VALUES ($1, 30002, 'Marathon Match 102', '2018-07-31', 1420, 2, 90, 'MARATHON_MATCH', 0, 'fx')`, hp)
+	f.result("c-mm-102", uMarathonDup, 2, day(2018, 7, 31), true, ptr("s9"))
 
 	// Timeline: review rows inside the legacy period are already counted, later ones add.
 	pt := f.parent(uTimeline, false, nil)
@@ -332,7 +338,7 @@ func TestBackfill_MessyFixtures(t *testing.T) {
 			fxDS + "/" + fxSRM: {Challenges: 6, Wins: 1, Event: "2019-01-01", Rating: ptr[int32](1800), Details: "srm(div1=1,div2=1,details=1)"},
 		},
 		uMarathonDup: {
-			fxDS + "/" + fxMM: {Challenges: 3, Wins: 0, Event: "2018-07-01", Rating: ptr[int32](1400), Details: "marathon"},
+			fxDS + "/" + fxMM: {Challenges: 3, Wins: 0, Event: "2018-08-01", Rating: ptr[int32](1400), Details: "marathon"},
 		},
 		uTimeline: {
 			fxDesign + "/" + fxChallenge: {Challenges: 11, Wins: 3, Event: "2021-06-01", Details: "design"},
@@ -373,8 +379,9 @@ func TestBackfill_MessyFixtures(t *testing.T) {
 		{uWinnerOnly, []hist{{"c-des-1", ptr[int32](2), nil, true}, {"c-dev-1", ptr[int32](1), nil, false}, {"c-dev-2", nil, nil, true}}},
 		{uReviewOnly, []hist{{"c-des-f2f", ptr[int32](1), nil, true}, {"c-dev-1", ptr[int32](1), nil, false}, {"c-dev-2", ptr[int32](3), nil, true}}},
 		{uActive, []hist{{"c-dev-1", ptr[int32](2), nil, true}}},
-		// Stored once, under the canonical id, with the legacy rating and placement.
-		{uMarathonDup, []hist{{"c-mm-101", ptr[int32](4), ptr[int32](1400), true}}},
+		// Stored once, under the canonical id, with the legacy rating and placement: by legacyId
+		// (c-mm-101) and by round number (c-mm-102).
+		{uMarathonDup, []hist{{"c-mm-101", ptr[int32](4), ptr[int32](1400), false}, {"c-mm-102", ptr[int32](2), ptr[int32](1400), true}}},
 	} {
 		if diff := cmpDiff(tc.want, histOf(tc.user)); diff != "" {
 			t.Errorf("user %d history (-want +got):\n%s", tc.user, diff)

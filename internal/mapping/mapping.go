@@ -152,7 +152,8 @@ func mapStats(d dims, in Legacy, parents []Parent, g int64) ([]stats.StatRow, []
 		}
 		typ, ok := d.l.LegacySubtrackType(it.Name, it.SubTrackID)
 		if !ok {
-			skipped = append(skipped, fmt.Sprintf("legacy develop item %d: subTrack %s (%d) does not resolve", it.ID, it.Name, it.SubTrackID))
+			// The reference's warning text (backfill.md §6.1).
+			skipped = append(skipped, fmt.Sprintf("Skipping legacy develop aggregate row for user %d and subTrack %s", in.UserID, it.Name))
 			continue
 		}
 		r := get(d.develop, typ)
@@ -393,7 +394,7 @@ func mapHistory(d dims, in Legacy, challenges stats.Challenges) ([]stats.History
 		}
 		typ, ok := d.l.LegacySubtrackType(r.SubTrack, r.SubTrackID)
 		if !ok {
-			skipped = append(skipped, fmt.Sprintf("legacy develop history %d: subTrack %s (%d) does not resolve", r.ID, r.SubTrack, r.SubTrackID))
+			skipped = append(skipped, fmt.Sprintf("Skipping legacy develop history row for user %d and subTrack %s", in.UserID, r.SubTrack))
 			continue
 		}
 		if r.RatingDate.IsZero() {
@@ -413,7 +414,7 @@ func mapHistory(d dims, in Legacy, challenges stats.Challenges) ([]stats.History
 		}
 		typ, ok := d.l.LegacySubtrackType(r.SubTrack, r.SubTrackID)
 		if !ok {
-			skipped = append(skipped, fmt.Sprintf("legacy data science history %d: subTrack %s does not resolve", r.ID, r.SubTrack))
+			skipped = append(skipped, fmt.Sprintf("Skipping legacy data science history row for user %d and subTrack %s", in.UserID, r.SubTrack))
 			continue
 		}
 		if r.Date.IsZero() {

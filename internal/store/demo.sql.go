@@ -48,6 +48,7 @@ CROSS JOIN LATERAL (
     FROM members."memberStatsHistory" h
     WHERE h."userId" = s."userId" AND h."trackId" = s."trackId" AND h."typeId" = s."typeId"
       AND h."groupId" IS NULL AND h."newRating" IS NOT NULL AND h."challengeId" !~ '^[0-9]+$'
+      AND (h."createdBy" LIKE 'rerate-%' OR h."updatedBy" LIKE 'rerate-%')
     ORDER BY h."eventDate", h."challengeId"
     LIMIT 1
 ) first_event
@@ -69,7 +70,8 @@ type ListDemoRatedMembersRow struct {
 
 // Lookups of `memberstats demo`: it picks members to show and to exercise the write routes on.
 // ListDemoRatedMembers lists members with a public rated row in one dimension, with the
-// member's earliest rated history event there (the start of a full rerate).
+// member's earliest history event there that a rating engine wrote (so the engine knows it as a
+// rated event of the member: the start of a full-history rerate).
 func (q *Queries) ListDemoRatedMembers(ctx context.Context, arg ListDemoRatedMembersParams) ([]ListDemoRatedMembersRow, error) {
 	rows, err := q.db.Query(ctx, listDemoRatedMembers, arg.TrackID, arg.TypeID, arg.MaxRows)
 	if err != nil {
