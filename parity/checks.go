@@ -222,7 +222,6 @@ func (c *checker) trackSummary(k stats.StatKey, lr, er, ur *stats.StatRow) {
 	c.add(f)
 }
 
-
 func val64(p *int64) int64 {
 	if p == nil {
 		return 0
