@@ -1,8 +1,10 @@
 package dimension
 
 import (
+	"context"
 	"log/slog"
 	"strconv"
+	"sync"
 )
 
 // Track is one challenges."ChallengeTrack" row as the lookup needs it.
@@ -81,12 +83,20 @@ func NewLookup(tracks []Track, types []Type, logger *slog.Logger) *Lookup {
 	}
 	if logger != nil {
 		for _, c := range l.Collisions {
-			logger.Warn("dimension alias collision; first row wins",
+			// Once per process and collision: the lookup is rebuilt on every refresh.
+			level := slog.LevelDebug
+			if _, seen := reportedCollisions.LoadOrStore(c, true); !seen {
+				level = slog.LevelWarn
+			}
+			logger.Log(context.Background(), level, "dimension alias collision; first row wins",
 				"table", c.Table, "key", c.Key, "kept_id", c.KeptID, "ignored_id", c.IgnoredID)
 		}
 	}
 	return l
 }
+
+// reportedCollisions holds the alias collisions already logged as warnings.
+var reportedCollisions sync.Map
 
 func (l *Lookup) claim(table string, m map[string]string, k, id string) {
 	k = key(k)
