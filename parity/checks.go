@@ -562,31 +562,41 @@ func sortedHistory(rows []stats.HistoryRow) []stats.HistoryRow {
 
 // ReadTimeEnriched reports whether the unified reader changes the member's stored values at
 // read time (api.md §6.6: computed global rank, Marathon bounds from history, wins from
-// history), in which case equal rows do not imply equal responses.
+// history), in which case equal rows do not imply equal responses. It follows the reader's
+// enrichment rule by rule: rows with legacy details are shown as stored; a rated row without a
+// positive global rank gets one computed; a DATA_SCIENCE Marathon row takes its bounds from the
+// group's history ratings; a public row without wins counts them in its history.
 func ReadTimeEnriched(l stats.Labeler, u Side) bool {
 	for _, r := range u.Stats {
-		if r.GroupID != nil {
+		if r.Details != nil {
 			continue
 		}
-		if r.Wins == nil || (r.Rating != nil && *r.Rating > 0 && (r.GlobalRank == nil || *r.GlobalRank <= 0)) {
+		if r.Rating != nil && *r.Rating > 0 && (r.GlobalRank == nil || *r.GlobalRank <= 0) {
 			return true
 		}
-		if _, typ := stats.Placement(l, r.TrackID, r.TypeID); typ != stats.TypeMarathon {
-			continue
-		}
 		var lo, hi *int32
+		var wins int64
 		for _, h := range u.History {
-			if h.TrackID != r.TrackID || h.TypeID != r.TypeID || h.NewRating == nil {
+			if h.TrackID != r.TrackID || h.TypeID != r.TypeID || h.Key().GroupID != r.Key().GroupID {
 				continue
 			}
-			if lo == nil || *h.NewRating < *lo {
-				lo = h.NewRating
+			if h.NewRating != nil {
+				if lo == nil || *h.NewRating < *lo {
+					lo = h.NewRating
+				}
+				if hi == nil || *h.NewRating > *hi {
+					hi = h.NewRating
+				}
 			}
-			if hi == nil || *h.NewRating > *hi {
-				hi = h.NewRating
+			if h.Placement != nil && *h.Placement == 1 {
+				wins++
 			}
 		}
-		if lo != nil && (i32(lo) != i32(r.MinRating) || i32(hi) != i32(r.MaxRating)) {
+		if _, typ := stats.Placement(l, r.TrackID, r.TypeID); typ == stats.TypeMarathon && l.TrackLabel(r.TrackID) == stats.TrackDataScience &&
+			hi != nil && (i32(lo) != i32(r.MinRating) || i32(hi) != i32(r.MaxRating)) {
+			return true
+		}
+		if r.GroupID == nil && r.Wins == nil {
 			return true
 		}
 	}

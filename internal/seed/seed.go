@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -175,6 +176,9 @@ func Run(ctx context.Context, opts Options, members, challenges, reviews DB) (Su
 		return Summary{}, fmt.Errorf("seed: move legacy sequences: %w", err)
 	}
 	if err := txs.commit(ctx); err != nil {
+		return Summary{}, err
+	}
+	if err := analyze(ctx, members, challenges, reviews); err != nil {
 		return Summary{}, err
 	}
 	sum := Summary{Members: opts.Members, Rows: w.rows, Elapsed: time.Since(start)}
@@ -335,4 +339,28 @@ func pipeline[B any](ctx context.Context, produce func(ctx context.Context, emit
 		return consumeErr
 	}
 	return prodErr
+}
+
+// analyze refreshes the planner statistics of every distinct database written (the generator's
+// tables stand in for production's, which have statistics).
+func analyze(ctx context.Context, dbs ...DB) error {
+	var done []DB
+	for _, db := range dbs {
+		if slices.Contains(done, db) {
+			continue
+		}
+		done = append(done, db)
+		tx, err := db.Begin(ctx)
+		if err != nil {
+			return fmt.Errorf("seed: analyze: %w", err)
+		}
+		if err := sdb.New(tx).AnalyzeDatabase(ctx); err != nil {
+			_ = tx.Rollback(ctx)
+			return fmt.Errorf("seed: analyze: %w", err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			return fmt.Errorf("seed: analyze: %w", err)
+		}
+	}
+	return nil
 }

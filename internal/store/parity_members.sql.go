@@ -10,11 +10,15 @@ import (
 )
 
 const countParityMembers = `-- name: CountParityMembers :one
-SELECT count(*) FROM members."member" m
-WHERE EXISTS (SELECT 1 FROM members."memberStats" s WHERE s."userId" = m."userId")
-   OR EXISTS (SELECT 1 FROM members."memberStatsHistory" h WHERE h."userId" = m."userId")
-   OR EXISTS (SELECT 1 FROM members_legacy."memberStats" p WHERE p."userId" = m."userId")
-   OR EXISTS (SELECT 1 FROM members_legacy."memberHistoryStats" hp WHERE hp."userId" = m."userId")
+SELECT count(*) FROM (
+    SELECT s."userId" FROM members."memberStats" s
+    UNION
+    SELECT h."userId" FROM members."memberStatsHistory" h
+    UNION
+    SELECT p."userId" FROM members_legacy."memberStats" p
+    UNION
+    SELECT hp."userId" FROM members_legacy."memberHistoryStats" hp
+) ids
 `
 
 // CountParityMembers counts what ListParityMembersAfter walks (the progress total).
@@ -100,15 +104,24 @@ func (q *Queries) ListParityLegacyUsersAfter(ctx context.Context, arg ListParity
 }
 
 const listParityMembersAfter = `-- name: ListParityMembersAfter :many
+WITH ids AS (
+    (SELECT DISTINCT s."userId" FROM members."memberStats" s
+     WHERE s."userId" > $1::bigint ORDER BY 1 LIMIT $2::int)
+    UNION
+    (SELECT DISTINCT h."userId" FROM members."memberStatsHistory" h
+     WHERE h."userId" > $1::bigint ORDER BY 1 LIMIT $2::int)
+    UNION
+    (SELECT DISTINCT p."userId" FROM members_legacy."memberStats" p
+     WHERE p."userId" > $1::bigint ORDER BY 1 LIMIT $2::int)
+    UNION
+    (SELECT DISTINCT hp."userId" FROM members_legacy."memberHistoryStats" hp
+     WHERE hp."userId" > $1::bigint ORDER BY 1 LIMIT $2::int)
+), page AS (
+    SELECT ids."userId" FROM ids ORDER BY 1 LIMIT $2::int
+)
 SELECT m."userId", m."handle", m."handleLower"
-FROM members."member" m
-WHERE m."userId" > $1::bigint
-  AND (EXISTS (SELECT 1 FROM members."memberStats" s WHERE s."userId" = m."userId")
-    OR EXISTS (SELECT 1 FROM members."memberStatsHistory" h WHERE h."userId" = m."userId")
-    OR EXISTS (SELECT 1 FROM members_legacy."memberStats" p WHERE p."userId" = m."userId")
-    OR EXISTS (SELECT 1 FROM members_legacy."memberHistoryStats" hp WHERE hp."userId" = m."userId"))
+FROM page JOIN members."member" m ON m."userId" = page."userId"
 ORDER BY m."userId"
-LIMIT $2::int
 `
 
 type ListParityMembersAfterParams struct {
@@ -123,7 +136,9 @@ type ListParityMembersAfterRow struct {
 }
 
 // ListParityMembersAfter walks every member with any stats or history row, legacy or unified,
-// by keyset (parity --all).
+// by keyset (parity --all). Each table gives its next @max_rows distinct member ids from its
+// userId index; the smallest @max_rows of their union are the page (every one of these tables
+// references members.member, so each id is a member).
 func (q *Queries) ListParityMembersAfter(ctx context.Context, arg ListParityMembersAfterParams) ([]ListParityMembersAfterRow, error) {
 	rows, err := q.db.Query(ctx, listParityMembersAfter, arg.AfterUserID, arg.MaxRows)
 	if err != nil {

@@ -323,6 +323,7 @@ func (s *Source) Load(ctx context.Context, members []stats.Member) (map[int64]*p
 	}
 	var nullRated []string
 	nullUsers := map[int64]bool{}
+	nullMarathon := map[string]bool{}
 	for _, r := range uHist {
 		if d := out[r.UserId]; d != nil {
 			h := toHistoryRow(r)
@@ -331,6 +332,9 @@ func (s *Source) Load(ctx context.Context, members []stats.Member) (map[int64]*p
 			if h.NewRating == nil {
 				nullRated = append(nullRated, h.ChallengeID)
 				nullUsers[r.UserId] = true
+				if _, typ := stats.Placement(l, h.TrackID, h.TypeID); typ == stats.TypeMarathon {
+					nullMarathon[h.ChallengeID] = true
+				}
 			}
 		}
 	}
@@ -365,7 +369,7 @@ func (s *Source) Load(ctx context.Context, members []stats.Member) (map[int64]*p
 	var scored map[int64]map[string]bool
 	if s.reviews != nil {
 		g.Go(func() (err error) {
-			scored, err = s.scored(gctx, slices.Sorted(maps.Keys(nullUsers)), dedupe(nullRated))
+			scored, err = s.scored(gctx, slices.Sorted(maps.Keys(nullUsers)), dedupe(nullRated), nullMarathon)
 			return err
 		})
 	}
@@ -517,10 +521,12 @@ func (s *Source) intents(ctx context.Context, ids []string) (map[string]parity.I
 }
 
 // scored returns, per member, the history challenge ids (of ids) for which the member holds a
-// result the rating engines can rate: a scored challengeResult row under any id alias of the
-// challenge, or a PLACEMENT winner row (ratings.md §2.3). The null-rating check uses it to tell
-// a missing rating from a participation no engine can rate.
-func (s *Source) scored(ctx context.Context, users []int64, ids []string) (map[int64]map[string]bool, error) {
+// result the rating engines can rate. For the Development engine that is a scored
+// challengeResult row under any id alias of the challenge, or a PLACEMENT winner row (ratings.md
+// §2.3); for the Marathon Match engine (ids in marathon) a valid submission with a ready, scored
+// review summation (§3.2). The null-rating check uses it to tell a missing rating from a
+// participation no engine can rate.
+func (s *Source) scored(ctx context.Context, users []int64, ids []string, marathon map[string]bool) (map[int64]map[string]bool, error) {
 	if len(users) == 0 || len(ids) == 0 {
 		return nil, nil
 	}
@@ -555,14 +561,18 @@ func (s *Source) scored(ctx context.Context, users []int64, ids []string) (map[i
 		}
 	}
 	out := map[int64]map[string]bool{}
-	mark := func(user int64, challenge string) {
+	// mark records a rateable row of user under alias challenge for the ids it stands for whose
+	// engine (mm) matches the source.
+	mark := func(user int64, challenge string, mm bool) {
 		set := out[user]
 		if set == nil {
 			set = map[string]bool{}
 			out[user] = set
 		}
 		for _, id := range owners[challenge] {
-			set[id] = true
+			if marathon[id] == mm {
+				set[id] = true
+			}
 		}
 	}
 	results, err := reviewsdb.New(s.reviews).ListParityScoredResults(ctx, reviewsdb.ListParityScoredResultsParams{UserIds: textUsers, ChallengeIds: all})
@@ -571,7 +581,16 @@ func (s *Source) scored(ctx context.Context, users []int64, ids []string) (map[i
 	}
 	for _, r := range results {
 		if u, err := strconv.ParseInt(strings.TrimSpace(r.UserId), 10, 64); err == nil {
-			mark(u, r.ChallengeId)
+			mark(u, r.ChallengeId, false)
+		}
+	}
+	subs, err := reviewsdb.New(s.reviews).ListParityScoredSubmissions(ctx, reviewsdb.ListParityScoredSubmissionsParams{UserIds: textUsers, ChallengeIds: all})
+	if err != nil {
+		return nil, fmt.Errorf("read scored submissions: %w", err)
+	}
+	for _, r := range subs {
+		if u, err := strconv.ParseInt(strings.TrimSpace(r.UserID), 10, 64); err == nil {
+			mark(u, r.ChallengeID, true)
 		}
 	}
 	winners, err := challengesdb.New(s.challenges).ListParityPlacedWinners(ctx, challengesdb.ListParityPlacedWinnersParams{UserIds: intUsers, ChallengeIds: all})
@@ -579,7 +598,7 @@ func (s *Source) scored(ctx context.Context, users []int64, ids []string) (map[i
 		return nil, fmt.Errorf("read placed winners: %w", err)
 	}
 	for _, w := range winners {
-		mark(int64(w.UserId), w.ChallengeId)
+		mark(int64(w.UserId), w.ChallengeId, false)
 	}
 	return out, nil
 }

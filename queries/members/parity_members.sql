@@ -17,25 +17,40 @@ FROM (
 ORDER BY 1;
 
 -- ListParityMembersAfter walks every member with any stats or history row, legacy or unified,
--- by keyset (parity --all).
+-- by keyset (parity --all). Each table gives its next @max_rows distinct member ids from its
+-- userId index; the smallest @max_rows of their union are the page (every one of these tables
+-- references members.member, so each id is a member).
 -- name: ListParityMembersAfter :many
+WITH ids AS (
+    (SELECT DISTINCT s."userId" FROM members."memberStats" s
+     WHERE s."userId" > @after_user_id::bigint ORDER BY 1 LIMIT @max_rows::int)
+    UNION
+    (SELECT DISTINCT h."userId" FROM members."memberStatsHistory" h
+     WHERE h."userId" > @after_user_id::bigint ORDER BY 1 LIMIT @max_rows::int)
+    UNION
+    (SELECT DISTINCT p."userId" FROM members_legacy."memberStats" p
+     WHERE p."userId" > @after_user_id::bigint ORDER BY 1 LIMIT @max_rows::int)
+    UNION
+    (SELECT DISTINCT hp."userId" FROM members_legacy."memberHistoryStats" hp
+     WHERE hp."userId" > @after_user_id::bigint ORDER BY 1 LIMIT @max_rows::int)
+), page AS (
+    SELECT ids."userId" FROM ids ORDER BY 1 LIMIT @max_rows::int
+)
 SELECT m."userId", m."handle", m."handleLower"
-FROM members."member" m
-WHERE m."userId" > @after_user_id::bigint
-  AND (EXISTS (SELECT 1 FROM members."memberStats" s WHERE s."userId" = m."userId")
-    OR EXISTS (SELECT 1 FROM members."memberStatsHistory" h WHERE h."userId" = m."userId")
-    OR EXISTS (SELECT 1 FROM members_legacy."memberStats" p WHERE p."userId" = m."userId")
-    OR EXISTS (SELECT 1 FROM members_legacy."memberHistoryStats" hp WHERE hp."userId" = m."userId"))
-ORDER BY m."userId"
-LIMIT @max_rows::int;
+FROM page JOIN members."member" m ON m."userId" = page."userId"
+ORDER BY m."userId";
 
 -- CountParityMembers counts what ListParityMembersAfter walks (the progress total).
 -- name: CountParityMembers :one
-SELECT count(*) FROM members."member" m
-WHERE EXISTS (SELECT 1 FROM members."memberStats" s WHERE s."userId" = m."userId")
-   OR EXISTS (SELECT 1 FROM members."memberStatsHistory" h WHERE h."userId" = m."userId")
-   OR EXISTS (SELECT 1 FROM members_legacy."memberStats" p WHERE p."userId" = m."userId")
-   OR EXISTS (SELECT 1 FROM members_legacy."memberHistoryStats" hp WHERE hp."userId" = m."userId");
+SELECT count(*) FROM (
+    SELECT s."userId" FROM members."memberStats" s
+    UNION
+    SELECT h."userId" FROM members."memberStatsHistory" h
+    UNION
+    SELECT p."userId" FROM members_legacy."memberStats" p
+    UNION
+    SELECT hp."userId" FROM members_legacy."memberHistoryStats" hp
+) ids;
 
 -- name: ListParityMembersByID :many
 SELECT m."userId", m."handle", m."handleLower"

@@ -40,3 +40,9 @@ SELECT
     setval(pg_get_serial_sequence('members."memberDevelopHistoryStats"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberDevelopHistoryStats"), false),
     setval(pg_get_serial_sequence('members."memberDataScienceHistoryStats"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."memberDataScienceHistoryStats"), false),
     setval(pg_get_serial_sequence('members."distributionStats"', 'id'), (SELECT COALESCE(max("id"), 0) + 1 FROM members."distributionStats"), false);
+
+-- AnalyzeDatabase refreshes the planner statistics of the whole database after a generator run:
+-- production's tables have statistics, freshly copied ones have none until autovacuum gets to
+-- them, and without them every plan over the legacy tables is a guess.
+-- name: AnalyzeDatabase :exec
+ANALYZE;

@@ -53,3 +53,60 @@ func (q *Queries) ListParityScoredResults(ctx context.Context, arg ListParitySco
 	}
 	return items, nil
 }
+
+const listParityScoredSubmissions = `-- name: ListParityScoredSubmissions :many
+WITH subs AS (
+    SELECT s."id", s."memberId", s."placement", s."finalScore", s."challengeId" AS alias
+    FROM reviews."submission" s
+    WHERE s."memberId" = ANY($1::text[]) AND s."challengeId" = ANY($2::text[])
+    UNION ALL
+    SELECT s."id", s."memberId", s."placement", s."finalScore", s."legacyChallengeId"::text AS alias
+    FROM reviews."submission" s
+    WHERE s."memberId" = ANY($1::text[]) AND s."legacyChallengeId"::text = ANY($2::text[])
+)
+SELECT DISTINCT subs."memberId"::text AS user_id, subs.alias::text AS challenge_id
+FROM subs
+JOIN reviews."submission" sub ON sub."id" = subs."id"
+WHERE sub."status" IN ('ACTIVE', 'COMPLETED_WITHOUT_WIN', 'FAILED_REVIEW')
+  AND EXISTS (
+      SELECT 1 FROM reviews."reviewSummation" rs
+      WHERE rs."submissionId" = subs."id"
+        AND rs."isFinal" IS NOT FALSE
+        AND (rs."metadata" IS NULL OR NOT (rs."metadata" ? 'testProgressDetails')
+             OR (rs."reviewedDate" IS NOT NULL AND rs."metadata" -> 'testProgressDetails' ->> 'status' = 'SUCCESS'))
+        AND (subs."placement" > 0 OR subs."finalScore" > 0 OR rs."aggregateScore" > 0))
+`
+
+type ListParityScoredSubmissionsParams struct {
+	UserIds      []string
+	ChallengeIds []string
+}
+
+type ListParityScoredSubmissionsRow struct {
+	UserID      string
+	ChallengeID string
+}
+
+// ListParityScoredSubmissions lists which of the given members hold, on one of the given
+// challenge ids (canonical ids, or numeric legacy ids matched against legacyChallengeId), a
+// submission the Marathon Match engine can rate (ratings.md §3.2): a valid status and a ready
+// final review summation, with a positive placement or a positive score.
+func (q *Queries) ListParityScoredSubmissions(ctx context.Context, arg ListParityScoredSubmissionsParams) ([]ListParityScoredSubmissionsRow, error) {
+	rows, err := q.db.Query(ctx, listParityScoredSubmissions, arg.UserIds, arg.ChallengeIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListParityScoredSubmissionsRow{}
+	for rows.Next() {
+		var i ListParityScoredSubmissionsRow
+		if err := rows.Scan(&i.UserID, &i.ChallengeID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

@@ -11,6 +11,18 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const analyzeDatabase = `-- name: AnalyzeDatabase :exec
+ANALYZE
+`
+
+// AnalyzeDatabase refreshes the planner statistics of the whole database after a generator run:
+// production's tables have statistics, freshly copied ones have none until autovacuum gets to
+// them, and without them every plan over the legacy tables is a guess.
+func (q *Queries) AnalyzeDatabase(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, analyzeDatabase)
+	return err
+}
+
 type CopyMembersParams struct {
 	UserId                 int64
 	Handle                 string
