@@ -88,12 +88,12 @@ func TestCheckMember_Faults(t *testing.T) {
 		{"rating changed by a rerate", func(d *MemberData) {
 			d.Unified.Stats[0].Rating = p[int32](1600)
 			d.Unified.History[1].UpdatedBy = "rerate-member-stats"
-			exp := Expect(d.Legacy, false, d.Unified, d.Rerated)
+			exp := Expect(d.Legacy, false, d.Unified, d.Rerated, d.RanksOnly)
 			d.Expected = &exp
 		}, CheckOpts{}, map[string]int{CatRatingMismatch + "/warning": 1}},
 		{"rating changed without a rerate, expected derived", func(d *MemberData) {
 			d.Unified.Stats[0].Rating = p[int32](1600)
-			exp := Expect(d.Legacy, false, d.Unified, d.Rerated)
+			exp := Expect(d.Legacy, false, d.Unified, d.Rerated, d.RanksOnly)
 			d.Expected = &exp
 		}, CheckOpts{}, map[string]int{CatRatingMismatch: 1}},
 		{"counter corrupted", func(d *MemberData) { d.Unified.Stats[1].Challenges = p[int64](5) }, CheckOpts{}, map[string]int{CatTrackSummary: 1}},
@@ -102,12 +102,12 @@ func TestCheckMember_Faults(t *testing.T) {
 			derived := d.Legacy
 			derived.Stats, derived.History = slices.Clone(derived.Stats), slices.Clone(derived.History)
 			supplement(&derived)
-			exp := Expect(derived, false, d.Unified, d.Rerated)
+			exp := Expect(derived, false, d.Unified, d.Rerated, d.RanksOnly)
 			d.Expected = &exp
 		}, CheckOpts{}, map[string]int{CatTrackSummary + "/warning": 1}},
 		{"supplement that no source backs", func(d *MemberData) {
 			supplement(&d.Unified)
-			exp := Expect(d.Legacy, false, d.Unified, d.Rerated)
+			exp := Expect(d.Legacy, false, d.Unified, d.Rerated, d.RanksOnly)
 			d.Expected = &exp
 		}, CheckOpts{}, map[string]int{CatTrackSummary: 1}},
 		{"history row deleted", func(d *MemberData) {

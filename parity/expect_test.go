@@ -24,7 +24,7 @@ func TestExpect_NullPreservationAndMostRecent(t *testing.T) {
 			{UserID: 1, TrackID: "dev", TypeID: "ch", ChallengeID: "gone", EventDate: day(3)},
 		},
 	}
-	got := Expect(derived, false, stored, noRerate)
+	got := Expect(derived, false, stored, noRerate, nil)
 	if len(got.Stats) != 1 || *got.Stats[0].Challenges != 2 || got.Stats[0].Rating == nil || *got.Stats[0].Rating != 1450 {
 		t.Fatalf("stats: counters must come from the build, a NULL rating keeps the stored one: %+v", got.Stats)
 	}
@@ -43,10 +43,10 @@ func TestExpect_NullPreservationAndMostRecent(t *testing.T) {
 
 func TestExpect_KeepStoredForWinnerOnlyMembers(t *testing.T) {
 	stored := Side{Stats: []stats.StatRow{{UserID: 1, TrackID: "des", TypeID: "ch", Challenges: p[int64](1)}}}
-	if got := Expect(Side{}, true, stored, noRerate); len(got.Stats) != 1 {
+	if got := Expect(Side{}, true, stored, noRerate, nil); len(got.Stats) != 1 {
 		t.Fatalf("keepStored must keep the stored row: %+v", got.Stats)
 	}
-	if got := Expect(Side{}, false, stored, noRerate); len(got.Stats) != 0 {
+	if got := Expect(Side{}, false, stored, noRerate, nil); len(got.Stats) != 0 {
 		t.Fatalf("without keepStored the stale row is not expected: %+v", got.Stats)
 	}
 }
@@ -73,7 +73,7 @@ func TestExpect_EngineWrites(t *testing.T) {
 				CreatedBy: "rerate-member-stats"},
 		},
 	}
-	got := Expect(derived, false, stored, rerated)
+	got := Expect(derived, false, stored, rerated, nil)
 	s := got.Stats[0]
 	if *s.Rating != 1620 || s.Volatility == nil || *s.Volatility != 400 || *s.Challenges != 3 {
 		t.Fatalf("engine values stand, counters take the greater: %+v", s)
@@ -82,7 +82,7 @@ func TestExpect_EngineWrites(t *testing.T) {
 	for _, h := range got.History {
 		ids[h.ChallengeID] = true
 	}
-	if !ids["legacy"] || !ids["code"] || ids["unscored"] || len(got.History) != 2 {
-		t.Fatalf("history: engine rows kept, the pruned unscored row dropped: %+v", got.History)
+	if !ids["legacy"] || !ids["code"] || !ids["unscored"] || len(got.History) != 3 {
+		t.Fatalf("history: the derived rows and the engine's own row: %+v", got.History)
 	}
 }

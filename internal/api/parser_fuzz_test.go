@@ -124,3 +124,27 @@ func FuzzRequestID(f *testing.F) {
 		}
 	})
 }
+
+// TestReadBody_OneObject: a body is one JSON object, optionally surrounded by whitespace;
+// anything after it is a 400, not silently ignored.
+func TestReadBody_OneObject(t *testing.T) {
+	for body, ok := range map[string]bool{
+		`{"challengeId": "1"}`:         true,
+		" {\"challengeId\": \"1\"} \n": true,
+		``:                             true,
+		`{} {}`:                        false,
+		`{"challengeId": "1"} x`:       false,
+		`{"challengeId": "1"}]`:        false,
+		`[]`:                           false,
+	} {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		_, err := readBody(r, "challengeId")
+		var ae *Error
+		switch {
+		case ok && err != nil:
+			t.Errorf("%q: %v", body, err)
+		case !ok && (!errors.As(err, &ae) || ae.Status != http.StatusBadRequest):
+			t.Errorf("%q: %v, want a 400", body, err)
+		}
+	}
+}

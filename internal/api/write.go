@@ -206,6 +206,9 @@ func readBody(r *http.Request, allowed ...string) (map[string]json.RawMessage, e
 		if err := dec.Decode(&body); err != nil || body == nil {
 			return nil, &Error{Status: http.StatusBadRequest, Message: `"value" must be of type object`}
 		}
+		if _, err := dec.Token(); err != io.EOF {
+			return nil, &Error{Status: http.StatusBadRequest, Message: `"value" must be a single JSON object`}
+		}
 	}
 	var bad []string
 	for k := range body {

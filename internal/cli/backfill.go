@@ -234,7 +234,7 @@ flags:
   --concurrency N                     members written in parallel (default 4)
   --skip-history                      do not seed/supplement history (mostRecent still refreshed)
   --skip-ratings                      do not copy legacy rating/rank fields
-  --skip-rerate                       skip the Development rerate pass
+  --skip-rerate                       skip the rating pass (full run: Dev, DS and MM replays; partial: Dev per member)
   --csv-only [PATH], --csv, --dry-run  write the built aggregates as CSV; nothing is written to the database
   --csv-path PATH                     CSV destination (implies --csv-only; default stdout)
   --processed-user-ids-path PATH      checkpoint file (default ./recalculateMemberStats.processedUserIds.json)

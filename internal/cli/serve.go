@@ -139,7 +139,7 @@ func newAPIServer(cfg config.Server, pools *Pools, log *slog.Logger) (*api.Serve
 		poolsByName["challenges_read"] = challengesRead
 	}
 	writes, err := api.NewWriteRoutes(api.WriteConfig{Members: pools.Members, Challenges: pools.Challenges, Reviews: pools.Reviews, Dims: dims,
-		Finder: member.NewFinder(pools.Members), Logger: log})
+		Finder: member.NewFinder(pools.Members), RatingPaths: cfg.RatingPaths, Logger: log})
 	if err != nil {
 		return nil, err
 	}

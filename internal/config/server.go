@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/memberstats/memberstats/internal/ratings"
 )
 
 // Read sources of STATS_READ_SOURCE.
@@ -79,6 +81,9 @@ type Server struct {
 
 	GroupsAPIURL string // GROUPS_API_URL
 	M2M          M2M
+
+	// RatingPaths is RATING_PATHS parsed (api.md §14); unset or empty is the default AI path.
+	RatingPaths []ratings.RatingPath
 
 	ReadTimeout       time.Duration // HTTP_READ_TIMEOUT, default 10s
 	ReadHeaderTimeout time.Duration // HTTP_READ_HEADER_TIMEOUT, default 5s
@@ -262,6 +267,11 @@ func LoadServer(getenv func(string) string) (Server, error) {
 			*d.dst = dur
 		}
 	}
+	paths, err := ratings.ParseRatingPaths(g("RATING_PATHS"))
+	if err != nil {
+		return Server{}, fmt.Errorf("RATING_PATHS: %w", err)
+	}
+	s.RatingPaths = paths
 	if v := g("HTTP_MAX_BODY_BYTES"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {

@@ -97,6 +97,7 @@ func TestLoadServer_RejectsBadValues(t *testing.T) {
 		"STATS_SHADOW_MAX_PER_SECOND": "-1",
 		"HTTP_READ_TIMEOUT":           "-1s",
 		"GROUPS_API_URL":              "groups",
+		"RATING_PATHS":                `{"name": "AI"}`,
 	} {
 		_, err := config.LoadServer(env(map[string]string{k: v}))
 		if err == nil {
@@ -134,6 +135,20 @@ func TestLoadServer_ShadowMaxPerSecond(t *testing.T) {
 		if _, err := config.LoadServer(env(map[string]string{"STATS_SHADOW_MAX_PER_SECOND": v})); err == nil {
 			t.Errorf("STATS_SHADOW_MAX_PER_SECOND=%q accepted", v)
 		}
+	}
+}
+
+func TestLoadServer_RatingPaths(t *testing.T) {
+	def, err := config.LoadServer(env(nil))
+	if err != nil || len(def.RatingPaths) != 1 || def.RatingPaths[0].Name != "AI" {
+		t.Fatalf("default RATING_PATHS: %+v, %v; want the AI path", def.RatingPaths, err)
+	}
+	s, err := config.LoadServer(env(map[string]string{"RATING_PATHS": `[{"name": "AI", "tags": ["AI"]}, {"name": "Dev Path", "track": "DEVELOP", "tags": ["Dev"]}]`}))
+	if err != nil || len(s.RatingPaths) != 2 || s.RatingPaths[1].Name != "Dev Path" || s.RatingPaths[1].Track != "DEVELOP" {
+		t.Fatalf("RATING_PATHS with two paths: %+v, %v", s.RatingPaths, err)
+	}
+	if _, err := config.LoadServer(env(map[string]string{"RATING_PATHS": "["})); err == nil {
+		t.Error("RATING_PATHS=[ accepted")
 	}
 }
 

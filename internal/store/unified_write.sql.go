@@ -189,7 +189,7 @@ SELECT u."userId"::bigint AS user_id,
         SELECT "id", "groupId", "isPrivate", "trackId", "typeId", "challenges", "wins",
                "mostRecentSubmission", "mostRecentEventDate", "rating", "globalRank", "countryRank",
                "schoolRank", "volatility", "maxRating", "minRating", "avgRank", "avgNumSubmissions",
-               "bestRank", "topFiveFinishes", "topTenFinishes", "details"
+               "bestRank", "topFiveFinishes", "topTenFinishes", "details", "updatedBy"
         FROM members."memberStats" WHERE "userId" = u."userId") s)::text, '[]')::text AS stats,
     COALESCE((SELECT json_agg(h ORDER BY h."id") FROM (
         SELECT "id", "groupId", "trackId", "typeId", "challengeId", "challengeName", "eventDate",

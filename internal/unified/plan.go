@@ -47,6 +47,7 @@ type storedStat struct {
 	TopFive   *int32          `json:"topFiveFinishes"`
 	TopTen    *int32          `json:"topTenFinishes"`
 	Details   json.RawMessage `json:"details"`
+	UpdatedBy *string         `json:"updatedBy"`
 	userID    int64
 	decoded   *stats.StatRow
 	decodeErr error

@@ -241,6 +241,9 @@ func (m *MemberWrite) QueueWrite(b *pgx.Batch) error {
 	if err := keepStored(&st, &s, m.scope); err != nil {
 		return err
 	}
+	if err := preferEngineWrites(&st, &s); err != nil {
+		return err
+	}
 	if st.KeepStoredStats || st.KeepStoredHistory {
 		if err := validate(m.l, uid, st.Stats, st.History, m.scope); err != nil {
 			return err

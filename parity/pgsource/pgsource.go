@@ -390,7 +390,7 @@ func (s *Source) Load(ctx context.Context, members []stats.Member) (map[int64]*p
 			}
 		}
 		if dv, ok := derived[id]; ok {
-			exp := parity.Expect(parity.Side{Stats: dv.Stats, History: dv.History}, dv.KeepStored, d.Unified, d.Rerated)
+			exp := parity.Expect(parity.Side{Stats: dv.Stats, History: dv.History}, dv.KeepStored, d.Unified, d.Rerated, d.RanksOnly)
 			d.Expected = &exp
 			for _, r := range exp.Stats {
 				addGroup(id, r.GroupID)
