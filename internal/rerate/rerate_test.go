@@ -372,3 +372,63 @@ func TestRerate_FaultLeavesPreviousState(t *testing.T) {
 		t.Error("replay after the fault changed nothing")
 	}
 }
+
+// TestRerateAll_SecondReplayWritesNothing: replaying a dimension that a replay has just written
+// writes no history row again (updatedAt unchanged): each member's latest row is written with
+// the mostRecent rule already applied instead of being written and then corrected.
+func TestRerateAll_SecondReplayWritesNothing(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		d      rerate.Dimension
+		mm     bool
+		legacy bool
+	}{
+		{"develop", rerate.DevelopChallenge, false, false},
+		{"marathon", rerate.MarathonMatch, true, false},
+		// Every challenge legacy-backed, with source oldRatings that are not the member's
+		// previous newRating: the replay writes the source value on every row but the latest,
+		// which the mostRecent rule gives the previous row's newRating.
+		{"develop-legacy-sources", rerate.DevelopChallenge, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, genWorld(3, 30, 50, 3, 10, tc.mm))
+			opts := rerate.BulkOptions{PageSize: 9, UseLegacySourceRatings: tc.legacy}
+			if tc.legacy {
+				if _, err := h.d.Pool.Exec(context.Background(), `
+					UPDATE challenges."Challenge" SET "legacyId" = 30000000 + ('x' || substr(id, 1, 8))::bit(32)::int;
+					UPDATE reviews."challengeResult" SET "oldRating" = 1000 + ("userId"::bigint % 97) * 7,
+						"newRating" = 1100 + (("userId"::bigint + length("challengeId")) % 89) * 11`); err != nil {
+					t.Fatal(err)
+				}
+			}
+			first, err := h.svc.RerateAll(context.Background(), tc.d, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first.HistoryWritten == 0 {
+				t.Fatal("the first replay wrote no history row")
+			}
+			trackID, typeID := fxDev, fxChallenge
+			if tc.mm {
+				trackID, typeID = fxDS, fxMM
+			}
+			before := history(t, h.d.Pool, trackID, typeID)
+			second, err := h.svc.RerateAll(context.Background(), tc.d, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if second.HistoryWritten != 0 {
+				t.Errorf("the second replay wrote %d history rows, want 0", second.HistoryWritten)
+			}
+			after := history(t, h.d.Pool, trackID, typeID)
+			for k, b := range before {
+				if a := after[k]; a != b {
+					t.Errorf("%s changed: %+v -> %+v", k, b, a)
+				}
+			}
+			checkInvariants(t, h.d.Pool)
+		})
+	}
+}

@@ -92,19 +92,29 @@ type writer struct {
 	typeID  string
 	actor   string
 	hist    []histWrite
-	users   map[int64]struct{}
+	// last holds each member's latest replayed row, written by finish after every other row
+	// and the stats rows (UpsertRerateLatestHistory); one row per member.
+	last  map[int64]histWrite
+	users map[int64]struct{}
 	// HistoryWritten counts history rows inserted or changed.
 	HistoryWritten int64
 }
 
 func newWriter(tx pgx.Tx, l *dimension.Lookup, trackID, typeID, actor string) *writer {
-	return &writer{tx: tx, l: l, trackID: trackID, typeID: typeID, actor: actor, users: map[int64]struct{}{}}
+	return &writer{tx: tx, l: l, trackID: trackID, typeID: typeID, actor: actor,
+		last: map[int64]histWrite{}, users: map[int64]struct{}{}}
 }
 
-// addHistory buffers a row and flushes full batches.
+// addHistory buffers a row and flushes full batches. Rows of one member arrive in replay
+// order, so the member's previous row is no longer its last.
 func (w *writer) addHistory(ctx context.Context, h histWrite) error {
-	w.hist = append(w.hist, h)
 	w.users[h.UserID] = struct{}{}
+	prev, ok := w.last[h.UserID]
+	w.last[h.UserID] = h
+	if !ok {
+		return nil
+	}
+	w.hist = append(w.hist, prev)
 	if len(w.hist) >= writeBatch {
 		return w.flushHistory(ctx)
 	}
@@ -153,6 +163,9 @@ func (w *writer) finish(ctx context.Context, statRows []statWrite) error {
 			w.users[s.UserID] = struct{}{}
 		}
 	}
+	if err := w.flushLast(ctx, q); err != nil {
+		return err
+	}
 	users := make([]int64, 0, len(w.users))
 	for id := range w.users {
 		users = append(users, id)
@@ -169,6 +182,34 @@ func (w *writer) finish(ctx context.Context, statRows []statWrite) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// flushLast writes every member's last replayed row with the mostRecent rule applied where
+// the row is the member's latest (UpsertRerateLatestHistory).
+func (w *writer) flushLast(ctx context.Context, q *store.Queries) error {
+	ids := make([]int64, 0, len(w.last))
+	for id := range w.last {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	rows := make([]histWrite, 0, min(len(ids), writeBatch))
+	for chunk := range slices.Chunk(ids, writeBatch) {
+		rows = rows[:0]
+		for _, id := range chunk {
+			rows = append(rows, w.last[id])
+		}
+		b, err := json.Marshal(rows)
+		if err != nil {
+			return fmt.Errorf("encode latest history rows: %w", err)
+		}
+		n, err := q.UpsertRerateLatestHistory(ctx, store.UpsertRerateLatestHistoryParams{TrackID: w.trackID, TypeID: w.typeID, Actor: w.actor, Rows: b})
+		if err != nil {
+			return fmt.Errorf("upsert latest history rows: %w", err)
+		}
+		w.HistoryWritten += n
+	}
+	clear(w.last)
 	return nil
 }
 

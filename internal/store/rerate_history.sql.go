@@ -383,6 +383,86 @@ func (q *Queries) UpsertRerateHistory(ctx context.Context, arg UpsertRerateHisto
 	return result.RowsAffected(), nil
 }
 
+const upsertRerateLatestHistory = `-- name: UpsertRerateLatestHistory :execrows
+INSERT INTO members."memberStatsHistory" AS h (
+    "userId", "trackId", "typeId", "challengeId", "eventDate", "oldRating", "newRating",
+    "oldVolatility", "newVolatility", "placement", "mostRecent", "createdBy", "updatedBy", "updatedAt")
+SELECT r."userId", $1::text, $2::text, r."challengeId", r."eventDate",
+       CASE WHEN l.latest THEN COALESCE(p.new_rating, r."oldRating", cur."oldRating") ELSE r."oldRating" END,
+       CASE WHEN l.latest THEN COALESCE(s."rating", r."newRating", cur."newRating") ELSE r."newRating" END,
+       CASE WHEN l.latest THEN COALESCE(p.new_volatility, r."oldVolatility", cur."oldVolatility") ELSE r."oldVolatility" END,
+       CASE WHEN l.latest THEN COALESCE(s."volatility", r."newVolatility", cur."newVolatility") ELSE r."newVolatility" END,
+       r."placement", false, $3::text, $3::text, CURRENT_TIMESTAMP
+FROM jsonb_to_recordset($4::jsonb) AS r(
+    "userId" bigint, "challengeId" text, "eventDate" timestamp(3), "oldRating" int, "newRating" int,
+    "oldVolatility" int, "newVolatility" int, "placement" int)
+LEFT JOIN members."memberStatsHistory" cur
+  ON cur."userId" = r."userId" AND cur."trackId" = $1 AND cur."typeId" = $2
+ AND cur."challengeId" = r."challengeId" AND cur."groupId" IS NULL
+CROSS JOIN LATERAL (
+    SELECT NOT EXISTS (
+        SELECT 1 FROM members."memberStatsHistory" o
+        WHERE o."userId" = r."userId" AND o."trackId" = $1 AND o."typeId" = $2 AND o."groupId" IS NULL
+          AND o."challengeId" <> r."challengeId"
+          AND (o."eventDate" > r."eventDate"
+               OR (o."eventDate" = r."eventDate" AND o."challengeId" COLLATE "C" > r."challengeId" COLLATE "C"))
+    ) AS latest
+) l
+LEFT JOIN LATERAL (
+    SELECT o."newRating" AS new_rating, o."newVolatility" AS new_volatility
+    FROM members."memberStatsHistory" o
+    WHERE o."userId" = r."userId" AND o."trackId" = $1 AND o."typeId" = $2 AND o."groupId" IS NULL
+      AND o."newRating" IS NOT NULL AND o."challengeId" <> r."challengeId"
+      AND (o."eventDate" < r."eventDate"
+           OR (o."eventDate" = r."eventDate" AND o."challengeId" COLLATE "C" < r."challengeId" COLLATE "C"))
+    ORDER BY o."eventDate" DESC, o."challengeId" COLLATE "C" DESC
+    LIMIT 1
+) p ON true
+LEFT JOIN members."memberStats" s
+  ON s."userId" = r."userId" AND s."trackId" = $1 AND s."typeId" = $2 AND s."groupId" IS NULL
+ON CONFLICT ("userId", "trackId", "typeId", "challengeId", "groupId") DO UPDATE SET
+    "eventDate" = EXCLUDED."eventDate",
+    "oldRating" = COALESCE(EXCLUDED."oldRating", h."oldRating"),
+    "newRating" = COALESCE(EXCLUDED."newRating", h."newRating"),
+    "oldVolatility" = COALESCE(EXCLUDED."oldVolatility", h."oldVolatility"),
+    "newVolatility" = COALESCE(EXCLUDED."newVolatility", h."newVolatility"),
+    "placement" = COALESCE(EXCLUDED."placement", h."placement"),
+    "updatedBy" = EXCLUDED."updatedBy",
+    "updatedAt" = CURRENT_TIMESTAMP
+WHERE (h."eventDate", h."oldRating", h."newRating", h."oldVolatility", h."newVolatility", h."placement", h."updatedBy")
+  IS DISTINCT FROM
+      (EXCLUDED."eventDate", COALESCE(EXCLUDED."oldRating", h."oldRating"), COALESCE(EXCLUDED."newRating", h."newRating"),
+       COALESCE(EXCLUDED."oldVolatility", h."oldVolatility"), COALESCE(EXCLUDED."newVolatility", h."newVolatility"),
+       COALESCE(EXCLUDED."placement", h."placement"), EXCLUDED."updatedBy")
+`
+
+type UpsertRerateLatestHistoryParams struct {
+	TrackID string
+	TypeID  string
+	Actor   string
+	Rows    []byte
+}
+
+// UpsertRerateLatestHistory is UpsertRerateHistory for each member's last replayed row, written
+// after every other row of the replay and after the stats rows. A row that is then the latest
+// of its member in the dimension (eventDate, challengeId COLLATE "C", as SetRerateMostRecent
+// orders) gets the values SetRerateMostRecent would give it: old* from the nearest earlier row
+// with a newRating, new* from the stats row. So the engine's own value for that row (the
+// source's oldRating of a legacy-backed event, ratings.md §2.5) is not written only to be
+// replaced by the mostRecent rule, and a replay that changes nothing writes nothing.
+func (q *Queries) UpsertRerateLatestHistory(ctx context.Context, arg UpsertRerateLatestHistoryParams) (int64, error) {
+	result, err := q.db.Exec(ctx, upsertRerateLatestHistory,
+		arg.TrackID,
+		arg.TypeID,
+		arg.Actor,
+		arg.Rows,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const upsertRerateMaxRatings = `-- name: UpsertRerateMaxRatings :execrows
 INSERT INTO members."memberMaxRating" AS m ("userId", "rating", "track", "subTrack", "ratingColor", "createdBy", "updatedBy", "updatedAt")
 SELECT r."userId", r."rating", r."track", r."subTrack", r."ratingColor", $1::text, $1::text, CURRENT_TIMESTAMP

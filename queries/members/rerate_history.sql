@@ -61,6 +61,65 @@ WHERE (h."eventDate", h."oldRating", h."newRating", h."oldVolatility", h."newVol
        COALESCE(EXCLUDED."oldVolatility", h."oldVolatility"), COALESCE(EXCLUDED."newVolatility", h."newVolatility"),
        COALESCE(EXCLUDED."placement", h."placement"), EXCLUDED."updatedBy");
 
+-- UpsertRerateLatestHistory is UpsertRerateHistory for each member's last replayed row, written
+-- after every other row of the replay and after the stats rows. A row that is then the latest
+-- of its member in the dimension (eventDate, challengeId COLLATE "C", as SetRerateMostRecent
+-- orders) gets the values SetRerateMostRecent would give it: old* from the nearest earlier row
+-- with a newRating, new* from the stats row. So the engine's own value for that row (the
+-- source's oldRating of a legacy-backed event, ratings.md §2.5) is not written only to be
+-- replaced by the mostRecent rule, and a replay that changes nothing writes nothing.
+-- name: UpsertRerateLatestHistory :execrows
+INSERT INTO members."memberStatsHistory" AS h (
+    "userId", "trackId", "typeId", "challengeId", "eventDate", "oldRating", "newRating",
+    "oldVolatility", "newVolatility", "placement", "mostRecent", "createdBy", "updatedBy", "updatedAt")
+SELECT r."userId", @track_id::text, @type_id::text, r."challengeId", r."eventDate",
+       CASE WHEN l.latest THEN COALESCE(p.new_rating, r."oldRating", cur."oldRating") ELSE r."oldRating" END,
+       CASE WHEN l.latest THEN COALESCE(s."rating", r."newRating", cur."newRating") ELSE r."newRating" END,
+       CASE WHEN l.latest THEN COALESCE(p.new_volatility, r."oldVolatility", cur."oldVolatility") ELSE r."oldVolatility" END,
+       CASE WHEN l.latest THEN COALESCE(s."volatility", r."newVolatility", cur."newVolatility") ELSE r."newVolatility" END,
+       r."placement", false, @actor::text, @actor::text, CURRENT_TIMESTAMP
+FROM jsonb_to_recordset(@rows::jsonb) AS r(
+    "userId" bigint, "challengeId" text, "eventDate" timestamp(3), "oldRating" int, "newRating" int,
+    "oldVolatility" int, "newVolatility" int, "placement" int)
+LEFT JOIN members."memberStatsHistory" cur
+  ON cur."userId" = r."userId" AND cur."trackId" = @track_id AND cur."typeId" = @type_id
+ AND cur."challengeId" = r."challengeId" AND cur."groupId" IS NULL
+CROSS JOIN LATERAL (
+    SELECT NOT EXISTS (
+        SELECT 1 FROM members."memberStatsHistory" o
+        WHERE o."userId" = r."userId" AND o."trackId" = @track_id AND o."typeId" = @type_id AND o."groupId" IS NULL
+          AND o."challengeId" <> r."challengeId"
+          AND (o."eventDate" > r."eventDate"
+               OR (o."eventDate" = r."eventDate" AND o."challengeId" COLLATE "C" > r."challengeId" COLLATE "C"))
+    ) AS latest
+) l
+LEFT JOIN LATERAL (
+    SELECT o."newRating" AS new_rating, o."newVolatility" AS new_volatility
+    FROM members."memberStatsHistory" o
+    WHERE o."userId" = r."userId" AND o."trackId" = @track_id AND o."typeId" = @type_id AND o."groupId" IS NULL
+      AND o."newRating" IS NOT NULL AND o."challengeId" <> r."challengeId"
+      AND (o."eventDate" < r."eventDate"
+           OR (o."eventDate" = r."eventDate" AND o."challengeId" COLLATE "C" < r."challengeId" COLLATE "C"))
+    ORDER BY o."eventDate" DESC, o."challengeId" COLLATE "C" DESC
+    LIMIT 1
+) p ON true
+LEFT JOIN members."memberStats" s
+  ON s."userId" = r."userId" AND s."trackId" = @track_id AND s."typeId" = @type_id AND s."groupId" IS NULL
+ON CONFLICT ("userId", "trackId", "typeId", "challengeId", "groupId") DO UPDATE SET
+    "eventDate" = EXCLUDED."eventDate",
+    "oldRating" = COALESCE(EXCLUDED."oldRating", h."oldRating"),
+    "newRating" = COALESCE(EXCLUDED."newRating", h."newRating"),
+    "oldVolatility" = COALESCE(EXCLUDED."oldVolatility", h."oldVolatility"),
+    "newVolatility" = COALESCE(EXCLUDED."newVolatility", h."newVolatility"),
+    "placement" = COALESCE(EXCLUDED."placement", h."placement"),
+    "updatedBy" = EXCLUDED."updatedBy",
+    "updatedAt" = CURRENT_TIMESTAMP
+WHERE (h."eventDate", h."oldRating", h."newRating", h."oldVolatility", h."newVolatility", h."placement", h."updatedBy")
+  IS DISTINCT FROM
+      (EXCLUDED."eventDate", COALESCE(EXCLUDED."oldRating", h."oldRating"), COALESCE(EXCLUDED."newRating", h."newRating"),
+       COALESCE(EXCLUDED."oldVolatility", h."oldVolatility"), COALESCE(EXCLUDED."newVolatility", h."newVolatility"),
+       COALESCE(EXCLUDED."placement", h."placement"), EXCLUDED."updatedBy");
+
 -- UpsertRerateStats writes the engine's memberStats values for public rows of one dimension:
 -- rating and volatility; maxRating/minRating when given; counters and dates never move back
 -- (this project: the legacy-derived counts a refresh keeps are not lost to a rerate, D7).
