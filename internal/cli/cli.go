@@ -86,6 +86,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	}
 	env := &Env{Config: cfg, Logger: newLogger(stderr, cfg), Getenv: getenv, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	defer tuneGC(args[0], getenv)()
 	err = cmd.run(ctx, env, args[1:])
 	var usage UsageError
 	var exit ExitError
