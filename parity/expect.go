@@ -2,7 +2,6 @@ package parity
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/memberstats/memberstats/internal/stats"
 )
@@ -68,7 +67,7 @@ func Expect(derived Side, keepStored bool, stored Side, rerated, ranksOnly func(
 			continue
 		}
 		keepHistoryValues(&h, s)
-		if engine && (IsRerateActor(s.CreatedBy) || IsRerateActor(s.UpdatedBy)) {
+		if engine && s.EngineWritten() {
 			// The engine's history upsert (ratings.md §2.5, §3.6), which a rebuild keeps:
 			// ratings, volatilities, placement and the challenge's end date as eventDate.
 			h.OldRating, h.NewRating = first(s.OldRating, h.OldRating), first(s.NewRating, h.NewRating)
@@ -81,7 +80,7 @@ func Expect(derived Side, keepStored bool, stored Side, rerated, ranksOnly func(
 	for _, s := range stored.History {
 		// Rows only a rating engine wrote (e.g. a Development CODE challenge rated into
 		// DEVELOP/Challenge) are the engine's; others only when the backfill keeps stored rows.
-		if !builtHist[s.Key()] && (keepStored || IsRerateActor(s.CreatedBy)) {
+		if !builtHist[s.Key()] && (keepStored || stats.IsEngineActor(s.CreatedBy)) {
 			out.History = append(out.History, s)
 		}
 	}
@@ -170,12 +169,6 @@ func later[T interface{ After(T) bool }](a, b *T) *T {
 	return a
 }
 
-// rerateActorPrefix marks rows written by a rating engine (rerate-member-stats, rerate-mm-stats).
-const rerateActorPrefix = "rerate-"
-
-// IsRerateActor reports whether an audit actor is a rating engine.
-func IsRerateActor(actor string) bool { return strings.HasPrefix(actor, rerateActorPrefix) }
-
 // Rerated reports whether a rating engine has written the member's (track, type, group) since
 // the migration: a rerate actor on one of its history rows or on its stats row.
 func (d *MemberData) Rerated(k stats.StatKey) bool {
@@ -185,7 +178,7 @@ func (d *MemberData) Rerated(k stats.StatKey) bool {
 			d.rerated[k] = v
 		}
 		for _, h := range d.Unified.History {
-			if IsRerateActor(h.CreatedBy) || IsRerateActor(h.UpdatedBy) {
+			if h.EngineWritten() {
 				d.rerated[stats.StatKey{TrackID: h.TrackID, TypeID: h.TypeID, GroupID: h.Key().GroupID}] = true
 			}
 		}
@@ -201,7 +194,7 @@ func (d *MemberData) RanksOnly(k stats.StatKey) bool {
 	}
 	for _, h := range d.Unified.History {
 		if h.TrackID == k.TrackID && h.TypeID == k.TypeID && h.Key().GroupID == k.GroupID &&
-			(IsRerateActor(h.CreatedBy) || IsRerateActor(h.UpdatedBy)) {
+			h.EngineWritten() {
 			return false
 		}
 	}

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"strings"
 	"time"
 )
 
@@ -91,6 +92,18 @@ type HistoryRow struct {
 	// writers ignore them and use their actor.
 	CreatedBy string
 	UpdatedBy string
+}
+
+// engineActorPrefix starts the actor of every row a rating engine writes (rerate-member-stats,
+// rerate-mm-stats).
+const engineActorPrefix = "rerate-"
+
+// IsEngineActor reports whether an audit actor is a rating engine.
+func IsEngineActor(actor string) bool { return strings.HasPrefix(actor, engineActorPrefix) }
+
+// EngineWritten reports whether a rating engine created or last updated the row.
+func (r HistoryRow) EngineWritten() bool {
+	return IsEngineActor(r.CreatedBy) || IsEngineActor(r.UpdatedBy)
 }
 
 // Key identifies a HistoryRow within a member.

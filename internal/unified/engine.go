@@ -2,14 +2,10 @@ package unified
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/memberstats/memberstats/internal/stats"
 )
-
-// engineActorPrefix marks rows a rating engine wrote (rerate-member-stats, rerate-mm-stats).
-const engineActorPrefix = "rerate-"
 
 // preferEngineWrites keeps what a rating engine wrote when a rebuild (backfill, refresh)
 // writes a dimension the engine has replayed for the member — a rerate actor on one of its
@@ -28,7 +24,7 @@ func preferEngineWrites(st *MemberState, s *stored) error {
 	for i := range s.history {
 		h := &s.history[i]
 		storedHist[h.key()] = h
-		if isEngine(h.CreatedBy) || (h.UpdatedBy != nil && isEngine(*h.UpdatedBy)) {
+		if h.engineWritten() {
 			k := h.key()
 			engine[stats.StatKey{TrackID: k.TrackID, TypeID: k.TypeID, GroupID: k.GroupID}] = true
 		}
@@ -37,7 +33,7 @@ func preferEngineWrites(st *MemberState, s *stored) error {
 	ranked := false
 	for i := range s.stats {
 		storedStats[s.stats[i].key()] = &s.stats[i]
-		ranked = ranked || (s.stats[i].UpdatedBy != nil && isEngine(*s.stats[i].UpdatedBy))
+		ranked = ranked || s.stats[i].engineWritten()
 	}
 	if len(engine) == 0 && !ranked {
 		return nil
@@ -65,7 +61,7 @@ func preferEngineWrites(st *MemberState, s *stored) error {
 		}
 		if !engine[r.Key()] {
 			// Only the engine's rank recalculation of the dimension touched the row.
-			if ss.UpdatedBy != nil && isEngine(*ss.UpdatedBy) {
+			if ss.engineWritten() {
 				r.GlobalRank, r.CountryRank = ss.Global, ss.Country
 			}
 			continue
@@ -91,14 +87,14 @@ func preferEngineWrites(st *MemberState, s *stored) error {
 		// An event only an engine rated (a Development CODE challenge rated into
 		// DEVELOP/Challenge, a result the rebuild does not count) stays: deleting it would have
 		// the next rerate insert it again.
-		if sh := &s.history[i]; isEngine(sh.CreatedBy) && !builtHist[sh.key()] {
+		if sh := &s.history[i]; stats.IsEngineActor(sh.CreatedBy) && !builtHist[sh.key()] {
 			st.History = append(st.History, sh.row(st.UserID))
 		}
 	}
 	for i := range st.History {
 		h := &st.History[i]
 		sh := storedHist[h.Key()]
-		if sh == nil || !(isEngine(sh.CreatedBy) || (sh.UpdatedBy != nil && isEngine(*sh.UpdatedBy))) {
+		if sh == nil || !sh.engineWritten() {
 			continue
 		}
 		h.OldRating, h.NewRating = coalesce(sh.OldRating, h.OldRating), coalesce(sh.NewRating, h.NewRating)
@@ -108,7 +104,16 @@ func preferEngineWrites(st *MemberState, s *stored) error {
 	return nil
 }
 
-func isEngine(actor string) bool { return strings.HasPrefix(actor, engineActorPrefix) }
+// engineWritten reports whether a rating engine created or last updated the stored row.
+func (h *storedHistory) engineWritten() bool {
+	return stats.IsEngineActor(h.CreatedBy) || (h.UpdatedBy != nil && stats.IsEngineActor(*h.UpdatedBy))
+}
+
+// engineWritten reports whether a rating engine (a replay or its rank recalculation) last
+// updated the stored row.
+func (s *storedStat) engineWritten() bool {
+	return s.UpdatedBy != nil && stats.IsEngineActor(*s.UpdatedBy)
+}
 
 func greaterInt(a, b *int64) *int64 {
 	if a == nil || (b != nil && *b > *a) {

@@ -314,7 +314,7 @@ func (s *Source) Load(ctx context.Context, members []stats.Member) (map[int64]*p
 		}
 		d.Unified.Stats = append(d.Unified.Stats, row)
 		addGroup(r.UserId, r.GroupId)
-		if r.UpdatedBy != nil && parity.IsRerateActor(*r.UpdatedBy) {
+		if r.UpdatedBy != nil && stats.IsEngineActor(*r.UpdatedBy) {
 			if d.ReratedStats == nil {
 				d.ReratedStats = map[stats.StatKey]bool{}
 			}
