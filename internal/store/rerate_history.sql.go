@@ -449,7 +449,8 @@ type UpsertRerateLatestHistoryParams struct {
 // orders) gets the values SetRerateMostRecent would give it: old* from the nearest earlier row
 // with a newRating, new* from the stats row. So the engine's own value for that row (the
 // source's oldRating of a legacy-backed event, ratings.md §2.5) is not written only to be
-// replaced by the mostRecent rule, and a replay that changes nothing writes nothing.
+// replaced by the mostRecent rule, and a replay that changes nothing writes nothing. Its ON
+// CONFLICT clause must stay identical to UpsertRerateHistory's.
 func (q *Queries) UpsertRerateLatestHistory(ctx context.Context, arg UpsertRerateLatestHistoryParams) (int64, error) {
 	result, err := q.db.Exec(ctx, upsertRerateLatestHistory,
 		arg.TrackID,

@@ -67,7 +67,8 @@ WHERE (h."eventDate", h."oldRating", h."newRating", h."oldVolatility", h."newVol
 -- orders) gets the values SetRerateMostRecent would give it: old* from the nearest earlier row
 -- with a newRating, new* from the stats row. So the engine's own value for that row (the
 -- source's oldRating of a legacy-backed event, ratings.md §2.5) is not written only to be
--- replaced by the mostRecent rule, and a replay that changes nothing writes nothing.
+-- replaced by the mostRecent rule, and a replay that changes nothing writes nothing. Its ON
+-- CONFLICT clause must stay identical to UpsertRerateHistory's.
 -- name: UpsertRerateLatestHistory :execrows
 INSERT INTO members."memberStatsHistory" AS h (
     "userId", "trackId", "typeId", "challengeId", "eventDate", "oldRating", "newRating",
